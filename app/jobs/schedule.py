@@ -1,0 +1,56 @@
+"""Every periodic job, in one table, and the two ways they are triggered (RQ workers or inline)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask
+from redis import Redis
+
+from app.jobs import enqueue, run_inline
+from app.jobs.maintenance import purge_expired_credentials
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    func: Callable
+    every: timedelta
+
+    @property
+    def name(self) -> str:
+        return f"{self.func.__module__}.{self.func.__name__}"
+
+
+def periodic_job_definitions() -> list[Periodic]:
+    return [
+        Periodic(purge_expired_credentials, timedelta(hours=1)),
+    ]
+
+
+def enqueue_due(connection: Redis) -> list[str]:
+    """Enqueue each periodic job at most once per period across all workers (a Redis lock key)."""
+    enqueued = []
+    for periodic in periodic_job_definitions():
+        key = f"conversa:periodic:{periodic.name}"
+        if connection.set(key, "1", nx=True, ex=int(periodic.every.total_seconds())):
+            enqueue(periodic.func)
+            enqueued.append(periodic.name)
+    return enqueued
+
+
+def run_inline_scheduler(app: Flask, tick_seconds: int = 30) -> None:
+    """Inline mode's stand-in for workers: run each periodic job when its period has passed."""
+    last_run: dict[str, float] = {}
+    while True:
+        now = time.monotonic()
+        for periodic in periodic_job_definitions():
+            if now - last_run.get(periodic.name, -1e12) >= periodic.every.total_seconds():
+                last_run[periodic.name] = now
+                run_inline(app, periodic.func, ())
+        time.sleep(tick_seconds)
