@@ -64,4 +64,4 @@ babel:
 	$(PY) -m app.catalog
 
 bench: install-test
-	$(PY) bench/inbox.py
+	for script in bench/[a-z]*.py; do echo "== $$script"; $(PY) $$script; done
