@@ -1,0 +1,1 @@
+"""Connecting channels: pages per kind, Meta OAuth and the shared connect service."""

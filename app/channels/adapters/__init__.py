@@ -1,0 +1,1 @@
+"""Provider adapters behind one interface (base.py), looked up by channel kind (registry.py)."""
