@@ -75,6 +75,7 @@ TEST_SETTINGS = {
     "BASE_URL": "http://localhost",
     "MAIL_SERVER": "",
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "ATTACHMENTS_DIR": tempfile.mkdtemp(prefix="conversa-attachments-"),
 }
 
 

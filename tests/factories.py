@@ -1,4 +1,4 @@
-"""Factories with keyword overrides: make_user(), make_workspace(), make_member()."""
+"""Factories with keyword overrides: make_user(), make_workspace(), make_channel(kind=) …"""
 
 from __future__ import annotations
 
@@ -8,7 +8,20 @@ import sqlalchemy as sa
 
 from app.auth import accounts
 from app.extensions import db
-from app.models import Membership, Role, User, Workspace
+from app.models import (
+    Channel,
+    ChannelKind,
+    Contact,
+    ContactIdentity,
+    Conversation,
+    Direction,
+    Membership,
+    Message,
+    MessageStatus,
+    Role,
+    User,
+    Workspace,
+)
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery"
@@ -52,3 +65,69 @@ def membership(workspace: Workspace, user: User) -> Membership:
     return db.session.scalar(
         sa.select(Membership).where(Membership.workspace_id == workspace.id, Membership.user_id == user.id)
     )
+
+
+def make_channel(workspace: Workspace, kind: ChannelKind = ChannelKind.TELEGRAM, **fields) -> Channel:
+    n = next(_seq)
+    credentials = fields.pop("credentials", {"access_token": f"token-{n}"})
+    values = {"name": f"{kind.value.title()} {n}", "external_id": f"{kind.value}-{n}"}
+    values.update(fields)
+    channel = Channel(workspace_id=workspace.id, kind=kind, **values)
+    channel.credentials = credentials
+    db.session.add(channel)
+    db.session.commit()
+    return channel
+
+
+def make_contact(workspace: Workspace, channel: Channel | None = None, **fields) -> Contact:
+    """A contact; with `channel`, also its identity there (external id `ext-<n>` unless given)."""
+    n = next(_seq)
+    external_id = fields.pop("external_id", f"ext-{n}")
+    contact = Contact(workspace_id=workspace.id, name=fields.pop("name", f"Customer {n}"), **fields)
+    db.session.add(contact)
+    db.session.flush()
+    if channel is not None:
+        db.session.add(
+            ContactIdentity(
+                workspace_id=workspace.id, contact_id=contact.id, channel_id=channel.id, external_id=external_id
+            )
+        )
+    db.session.commit()
+    return contact
+
+
+def make_conversation(channel: Channel, contact: Contact | None = None, **fields) -> Conversation:
+    contact = contact or make_contact(db.session.get(Workspace, channel.workspace_id), channel)
+    identity = db.session.scalar(
+        sa.select(ContactIdentity).where(
+            ContactIdentity.contact_id == contact.id, ContactIdentity.channel_id == channel.id
+        )
+    )
+    conversation = Conversation(
+        workspace_id=channel.workspace_id,
+        channel_id=channel.id,
+        contact_id=contact.id,
+        identity_id=identity.id if identity else None,
+        **fields,
+    )
+    db.session.add(conversation)
+    db.session.commit()
+    return conversation
+
+
+def make_message(conversation: Conversation, direction: Direction = Direction.IN, **fields) -> Message:
+    default_status = MessageStatus.RECEIVED if direction == Direction.IN else MessageStatus.SENT
+    values = {"text": f"Message {next(_seq)}", "status": default_status}
+    values.update(fields)
+    message = Message(
+        workspace_id=conversation.workspace_id,
+        conversation_id=conversation.id,
+        channel_id=conversation.channel_id,
+        direction=direction,
+        **values,
+    )
+    db.session.add(message)
+    conversation.last_message_at = message.created_at or conversation.last_message_at
+    conversation.preview = message.text[:200]
+    db.session.commit()
+    return message
