@@ -35,3 +35,10 @@ def state():
         return accounts.account_for(workspace)
 
     return read
+
+
+@pytest.fixture
+def request_ctx(app):
+    """Services that build translated messages run inside a request, as the views call them."""
+    with app.test_request_context():
+        yield
