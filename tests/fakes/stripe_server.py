@@ -158,6 +158,7 @@ class FakeStripe:
         self.fail_next_status: int | None = None
         self.base_url = ""
         self.prefix = ""
+        self.pages_url = ""  # where Checkout and portal pages are served (https for browsers)
 
     @property
     def api_base(self) -> str:
@@ -234,7 +235,7 @@ class FakeStripe:
             "cancel_url": params.get("cancel_url"),
             "metadata": {k[9:-1]: v for k, v in params.items() if k.startswith("metadata[")},
             "livemode": False,
-            "url": f"{self.base_url}/c/pay/{session_id}",
+            "url": f"{self.pages_url or self.base_url}/c/pay/{session_id}",
         }
 
     def _portal(self, params: dict) -> dict:
@@ -245,7 +246,7 @@ class FakeStripe:
             "customer": params.get("customer"),
             "return_url": params.get("return_url"),
             "livemode": False,
-            "url": f"{self.base_url}/p/session/{session_id}",
+            "url": f"{self.pages_url or self.base_url}/p/session/{session_id}",
         }
 
 
@@ -308,3 +309,52 @@ def start(api_key: str = "sk_test_conversa", prefix: str = "/stripe") -> tuple[F
     fake.base_url = f"http://127.0.0.1:{server.server_port}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return fake, server
+
+
+def serve_pages_over_tls(fake: FakeStripe) -> ThreadingHTTPServer:
+    """Serve the Checkout and portal pages over HTTPS (a throwaway self-signed certificate), as
+    Stripe does: our Content-Security-Policy lets forms lead only to https: origins."""
+    import ssl
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="fake-stripe-tls-"))
+    cert, key = _self_signed(folder)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    fake.pages_url = f"https://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _self_signed(folder) -> tuple[str, str]:
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return str(cert_path), str(key_path)
