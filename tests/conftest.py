@@ -227,3 +227,30 @@ def smtp_server(_smtp_server):
     """A real SMTP server on loopback (with AUTH), emptied per test."""
     _smtp_server.messages.clear()
     return _smtp_server
+
+
+STRIPE_KEY = "sk_test_conversa"
+STRIPE_WEBHOOK_SECRET = "whsec_test_conversa"
+STRIPE_PRICES = {"starter": "price_starter_test", "pro": "price_pro_test"}
+
+
+@pytest.fixture(scope="session")
+def _stripe_server():
+    from tests.fakes import stripe_server
+
+    fake, server = stripe_server.start(STRIPE_KEY)
+    yield fake
+    server.shutdown()
+
+
+@pytest.fixture
+def stripe_api(app, _stripe_server):
+    """The loopback Stripe API, with the app's STRIPE_* settings pointing at it (restored after)."""
+    _stripe_server.reset()
+    app.config.update(
+        STRIPE_SECRET_KEY=STRIPE_KEY,
+        STRIPE_WEBHOOK_SECRET=STRIPE_WEBHOOK_SECRET,
+        STRIPE_API_BASE=_stripe_server.api_base,
+        STRIPE_PRICES=dict(STRIPE_PRICES),
+    )
+    return _stripe_server

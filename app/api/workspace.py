@@ -1,4 +1,4 @@
-"""GET /api/v1/workspace: the token's workspace, its plan, limits and usage."""
+"""GET /api/v1/workspace: the token's workspace, its plan, limits and usage (CONTRACT §4)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from flask import jsonify
 
 from app.api import bp
 from app.api.openapi import describe
+from app.billing.summary import workspace_summary
 from app.permissions import current_workspace
 
-describe("/workspace", "get", "The token's workspace with its plan, limits and usage")
+describe("/workspace", "get", "The token's workspace with its plan, subscription status, limits and usage")
 
 
 @bp.get("/workspace")
 def workspace_detail():
-    workspace = current_workspace()
-    return jsonify({"id": workspace.id, "name": workspace.name})
+    return jsonify(workspace_summary(current_workspace()))

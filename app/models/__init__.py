@@ -57,3 +57,7 @@ __all__ = [
     "new_token",
     "utcnow",
 ]
+
+from app.models.billing import BillingAccount, StripeEvent, StripeEventStatus, SubscriptionStatus  # noqa: E402
+
+__all__ += ["BillingAccount", "StripeEvent", "StripeEventStatus", "SubscriptionStatus"]

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app import audit
 from app.auth.accounts import AccountError, normalise_email
+from app.billing.limits import check_seat_available
 from app.extensions import db
 from app.models import Invitation, Membership, Role, User, Workspace, hash_token, new_token, utcnow
 
@@ -39,13 +40,15 @@ def pending_invitations(workspace: Workspace) -> list[Invitation]:
 
 
 def invite(workspace: Workspace, email: str, role: Role, by: User) -> tuple[Invitation, str]:
-    """A single-use, expiring invitation; returns it with the raw token for the e-mailed link."""
+    """A single-use, expiring invitation; returns it with the raw token for the e-mailed link.
+    Raises PlanLimitError when the plan has no seat left (pending invitations count)."""
     email = normalise_email(email)
     already = db.session.scalar(
         sa.select(Membership).join(User).where(Membership.workspace_id == workspace.id, User.email == email)
     )
     if already is not None:
         raise MemberError(_("%(email)s is already a member of this workspace.", email=email))
+    check_seat_available(workspace)
     raw, digest = new_token()
     invitation = Invitation(
         workspace_id=workspace.id,

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app import audit, permissions
 from app.auth import accounts
 from app.auth.forms import ConfirmForm
+from app.billing.limits import PlanLimitError
 from app.extensions import db
 from app.i18n import timezone_choices
 from app.jobs import enqueue
@@ -20,7 +21,7 @@ from app.workspaces import audit_log, bp, members
 from app.workspaces.forms import InviteForm, NewWorkspaceForm, RoleForm, WorkspaceSettingsForm
 
 
-def _members_page(invite_form=None, status=200):
+def _members_page(invite_form=None, status=200, limit_error=None):
     workspace = permissions.current_workspace()
     return render_template(
         "workspaces/members.html",
@@ -29,6 +30,7 @@ def _members_page(invite_form=None, status=200):
         invite_form=invite_form or InviteForm(),
         role_form=RoleForm(),
         confirm_form=ConfirmForm(),
+        limit_error=limit_error,
     ), status
 
 
@@ -56,6 +58,8 @@ def invite():
     except members.MemberError as refused:
         form.email.errors.append(refused.reason)
         return _members_page(form, 400)
+    except PlanLimitError as refused:
+        return _members_page(form, 400, limit_error=refused)
     db.session.commit()
     link = url_for("auth.accept_invitation", token=raw, _external=True)
     subject = _("%(name)s invited you to %(workspace)s on Conversa", name=current_user.name, workspace=workspace.name)

@@ -62,3 +62,11 @@ def test_openapi_document_describes_every_api_route(app, client):
     documented = {(path, method) for path, operations in document["paths"].items() for method in operations}
     assert routes and routes == documented
     assert set(PATHS) == set(document["paths"])
+
+
+def test_workspace_endpoint_shows_plan_limits_and_usage(client, workspace, token):
+    body = client.get("/api/v1/workspace", headers=bearer(token)).get_json()
+    assert set(body) == {"id", "name", "plan", "subscription_status", "trial_ends_at", "limits", "usage"}
+    assert body["subscription_status"] == "trialing"
+    assert set(body["limits"]) == {"seats", "channels", "messages_per_month"}
+    assert body["usage"] == {"seats": 1, "channels": 0, "messages_this_month": 0}
