@@ -101,3 +101,17 @@ def test_owner_sees_trial_days_left_on_every_page(client, login_as, workspace, o
     assert "14 days left in your free trial." in client.get("/dashboard").get_data(as_text=True)
     login_as(make_member(workspace, Role.AGENT), workspace)
     assert "left in your free trial" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_billing_pages_need_a_sign_in_and_the_webhook_does_not(client):
+    for url in ("/billing",):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert client.post("/billing/portal").status_code == 302
+    assert client.post("/webhooks/stripe", data=b"{}").status_code == 400
+
+
+def test_upgrade_link_outside_a_request_uses_base_url(app, workspace):
+    from app.billing.limits import billing_url
+
+    assert billing_url() == "http://localhost/billing"
