@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import available_timezones
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, format_timedelta, get_locale
 from flask_login import current_user
 
@@ -16,6 +16,9 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 def select_locale() -> str:
+    """The user's choice, then the "lang" cookie, then Accept-Language; English in workers."""
+    if not has_request_context():
+        return "en"
     if current_user.is_authenticated and current_user.locale in current_app.config["LANGUAGES"]:
         return current_user.locale
     chosen = request.cookies.get("lang")
@@ -25,7 +28,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str | None:
-    if current_user.is_authenticated:
+    if has_request_context() and current_user.is_authenticated:
         return current_user.timezone
     return None
 

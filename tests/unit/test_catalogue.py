@@ -38,3 +38,10 @@ def test_translations_keep_their_placeholders():
         expected = set(placeholder.findall(ids[-1]))
         for string in strings:
             assert set(placeholder.findall(string)) == expected, message.id
+
+
+def test_translated_text_works_outside_a_request(app):
+    """Workers raise translated errors too: no request means English, never a crash."""
+    from flask_babel import gettext
+
+    assert gettext("Something went wrong.") == "Something went wrong."
