@@ -38,8 +38,7 @@ def error_response(code: int, message: str | None = None):
     message = message or _messages().get(code, _("Something went wrong."))
     if wants_json():
         return jsonify(error=message), code
-    template = f"errors/{code}.html" if code in (403, 404, 500) else "errors/generic.html"
-    return render_template(template, code=code, message=message), code
+    return render_template("errors/page.html", code=code, message=message), code
 
 
 def _handle_http(error: HTTPException):
