@@ -12,7 +12,9 @@ from flask import Flask
 from redis import Redis
 
 from app.jobs import enqueue, run_inline
+from app.jobs.ingest import requeue_stale_events
 from app.jobs.maintenance import purge_expired_credentials
+from app.jobs.outbound import requeue_stale_messages
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ class Periodic:
 def periodic_job_definitions() -> list[Periodic]:
     return [
         Periodic(purge_expired_credentials, timedelta(hours=1)),
+        Periodic(requeue_stale_events, timedelta(minutes=1)),
+        Periodic(requeue_stale_messages, timedelta(minutes=10)),
     ]
 
 
