@@ -13,6 +13,7 @@ from redis import Redis
 
 from app.jobs import enqueue, run_inline
 from app.jobs.maintenance import purge_expired_credentials
+from app.jobs.privacy import retry_open_deletions, run_retention
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ class Periodic:
 def periodic_job_definitions() -> list[Periodic]:
     return [
         Periodic(purge_expired_credentials, timedelta(hours=1)),
+        Periodic(run_retention, timedelta(days=1)),
+        Periodic(retry_open_deletions, timedelta(minutes=15)),
     ]
 
 
