@@ -14,6 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.models import META_RETENTION_DAYS
@@ -47,9 +48,9 @@ class PrivacySettingsForm(FlaskForm):
     regime = SelectField(
         _l("Privacy law for response deadlines"),
         choices=[
-            ("gdpr", _l("GDPR (European Union): one month")),
-            ("arco", _l("Mexico, ARCO rights (LFPDPPP): 20 business days")),
-            ("ccpa", _l("California (CCPA): 45 days")),
+            SelectChoice("gdpr", _l("GDPR (European Union): one month")),
+            SelectChoice("arco", _l("Mexico, ARCO rights (LFPDPPP): 20 business days")),
+            SelectChoice("ccpa", _l("California (CCPA): 45 days")),
         ],
     )
     meta_retention_days = IntegerField(
@@ -76,10 +77,10 @@ class NotificationForm(FlaskForm):
     recipient = SelectField(
         _l("Who was notified"),
         choices=[
-            ("meta", _l("Meta (Platform incident report)")),
-            ("owners", _l("Owners of affected workspaces")),
-            ("authority", _l("Data protection authority")),
-            ("contacts", _l("Affected people")),
+            SelectChoice("meta", _l("Meta (Platform incident report)")),
+            SelectChoice("owners", _l("Owners of affected workspaces")),
+            SelectChoice("authority", _l("Data protection authority")),
+            SelectChoice("contacts", _l("Affected people")),
         ],
     )
     method = StringField(_l("How (form, e-mail, phone…)"), validators=[DataRequired(), Length(max=60)])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, redirect, render_template, request
+from flask import current_app, g, has_request_context, redirect, render_template, request
 
 from app.headers import allow_script_source
 from app.privacy.views import bp
@@ -14,6 +14,8 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 def consent_choice() -> str | None:
+    if not has_request_context():
+        return None
     value = request.cookies.get(COOKIE)
     return value if value in CHOICES else None
 
