@@ -3,17 +3,16 @@ erase it, counting by category (CONTRACT §5). Callers commit, then enqueue `run
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import secrets
 from collections import Counter
 from collections.abc import Mapping
 
-import requests
 import sqlalchemy as sa
 
 from app import audit
+from app.channels.adapters import meta
+from app.channels.adapters.base import PermanentError, TransientError
 from app.extensions import db
 from app.models import (
     Channel,
@@ -93,36 +92,13 @@ def request_for_contact(contact: Contact, actor: User | None, source: DeletionSo
     return request
 
 
-def ids_for_pages(user_id: str, config: Mapping) -> list[tuple[str, str]]:
-    """(page id, page-scoped id) pairs Graph knows for an app-scoped id; [] when Graph can't say.
-
-    https://developers.facebook.com/docs/graph-api/reference/user/ids_for_pages/
-    """
-    app_id, app_secret = config.get("META_APP_ID"), config.get("META_APP_SECRET")
-    if not app_id or not app_secret:
-        return []
-    token = f"{app_id}|{app_secret}"
-    proof = hmac.new(app_secret.encode(), token.encode(), hashlib.sha256).hexdigest()
-    url = f"{config['META_GRAPH_URL'].rstrip('/')}/{config['META_GRAPH_VERSION']}/{user_id}/ids_for_pages"
-    pairs: list[tuple[str, str]] = []
-    params: dict | None = {"access_token": token, "appsecret_proof": proof, "limit": 100}
+def page_scoped_ids(user_id: str, config: Mapping) -> list[tuple[str, str]]:
+    """Graph's page-scoped ids for the user; [] when Graph can't say (CONTRACT §5: "when that call succeeds")."""
     try:
-        for _ in range(20):  # pages of results; a user is on few of our pages
-            response = requests.get(url, params=params, timeout=(5, 20))
-            if response.status_code != 200:
-                log.warning("ids_for_pages answered %s", response.status_code)
-                return pairs
-            body = response.json()
-            for item in body.get("data", []):
-                page = item.get("page") or {}
-                if item.get("id") and page.get("id"):
-                    pairs.append((str(page["id"]), str(item["id"])))
-            url, params = (body.get("paging") or {}).get("next"), None
-            if not url:
-                break
-    except (requests.RequestException, ValueError, AttributeError):
-        log.warning("ids_for_pages failed", exc_info=True)
-    return pairs
+        return meta.ids_for_pages(config, user_id)
+    except (TransientError, PermanentError) as error:
+        log.warning("ids_for_pages failed: %s", error)
+        return []
 
 
 def find_subjects(user_id: str, page_ids: list[tuple[str, str]]) -> dict[int, set[int]]:
@@ -154,7 +130,7 @@ def execute(request: DeletionRequest, config: Mapping) -> dict[str, int]:
     counts: Counter = Counter()
     retained: list[dict] = []
     if request.source == DeletionSource.META and request.subject:
-        subjects = find_subjects(request.subject, ids_for_pages(request.subject, config))
+        subjects = find_subjects(request.subject, page_scoped_ids(request.subject, config))
         workspaces = _workspaces_of(subjects)
         for contact_id, channel_ids in subjects.items():
             erase_contact(contact_id, counts, channel_ids)
