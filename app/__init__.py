@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.billing import bp as billing_bp
     from app.dashboard import bp as dashboard_bp
     from app.health import bp as health_bp
+    from app.privacy.views import bp as privacy_bp
     from app.webhooks import bp as webhooks_bp
     from app.workspaces import bp as workspaces_bp
 
@@ -76,3 +77,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(workspaces_bp, url_prefix="/workspace")
     app.register_blueprint(billing_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(privacy_bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from flask_login import current_user
 
 from app import permissions
@@ -24,7 +24,7 @@ def _context() -> dict:
 
 
 def _other_memberships(membership) -> list:
-    if not current_user.is_authenticated:
+    if not has_request_context() or not current_user.is_authenticated:  # e-mails rendered in jobs
         return []
     return [m for m in permissions.active_memberships(current_user) if m is not membership]
 

@@ -131,3 +131,23 @@ def make_message(conversation: Conversation, direction: Direction = Direction.IN
     conversation.preview = message.text[:200]
     db.session.commit()
     return message
+
+
+def make_attachment(message: Message, content: bytes = b"\x89PNG fake image bytes", **fields):
+    """An attachment whose file is really on disk, through app/storage.py."""
+    from app.models import Attachment, AttachmentState
+    from app.storage import get_storage
+
+    key = get_storage().save(message.workspace_id, content)
+    values = {"content_type": "image/png", "size": len(content), "filename": "photo.png"}
+    values.update(fields)
+    attachment = Attachment(
+        workspace_id=message.workspace_id,
+        message_id=message.id,
+        storage_key=key,
+        state=AttachmentState.STORED,
+        **values,
+    )
+    db.session.add(attachment)
+    db.session.commit()
+    return attachment

@@ -26,4 +26,8 @@ def authenticate() -> None:
     g.membership = membership
 
 
-from app.api import openapi, workspace  # noqa: E402, F401  (routes register on bp)
+from app.api import (  # noqa: E402, F401  (routes register on bp)
+    contact_data,  # noqa: E402, F401
+    openapi,
+    workspace,
+)

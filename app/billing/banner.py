@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -12,6 +12,8 @@ from app.models import Role, SubscriptionStatus
 
 
 def billing_banner() -> dict | None:
+    if not has_request_context():  # e-mails rendered in jobs
+        return None
     if request.blueprint == "billing" or not permissions.has_role(Role.OWNER):
         return None
     account = accounts.account_for(permissions.current_workspace())

@@ -15,6 +15,7 @@ from app.jobs import enqueue, run_inline
 from app.jobs.ingest import requeue_stale_events
 from app.jobs.maintenance import purge_expired_credentials
 from app.jobs.outbound import requeue_stale_messages
+from app.jobs.privacy import retry_open_deletions, run_retention
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ def periodic_job_definitions() -> list[Periodic]:
         Periodic(purge_expired_credentials, timedelta(hours=1)),
         Periodic(requeue_stale_events, timedelta(minutes=1)),
         Periodic(requeue_stale_messages, timedelta(minutes=10)),
+        Periodic(run_retention, timedelta(days=1)),
+        Periodic(retry_open_deletions, timedelta(minutes=15)),
     ]
 
 

@@ -14,6 +14,20 @@ from app.models.conversation import (
     MessageStatus,
 )
 from app.models.credential import ApiToken, Invitation, PasswordReset, hash_token, new_token
+from app.models.privacy import (  # noqa: I001  (appended: privacy)
+    META_RETENTION_DAYS,
+    DataRequest,
+    DeletionRequest,
+    DeletionSource,
+    DeletionStatus,
+    FacebookConnection,
+    Incident,
+    IncidentNotification,
+    LegalDocument,
+    PrivacyRegime,
+    PrivacySettings,
+    RequestKind,
+)
 from app.models.security import AuditEvent, LoginThrottle
 from app.models.user import MarketingConsentEvent, PolicyAcceptance, User
 from app.models.webhook import WebhookEvent, WebhookStatus
@@ -56,6 +70,18 @@ __all__ = [
     "hash_token",
     "new_token",
     "utcnow",
+    "DataRequest",
+    "DeletionRequest",
+    "DeletionSource",
+    "DeletionStatus",
+    "FacebookConnection",
+    "Incident",
+    "IncidentNotification",
+    "LegalDocument",
+    "META_RETENTION_DAYS",
+    "PrivacyRegime",
+    "PrivacySettings",
+    "RequestKind",
 ]
 
 from app.models.billing import BillingAccount, StripeEvent, StripeEventStatus, SubscriptionStatus  # noqa: E402

@@ -1,1 +1,1 @@
-"""Privacy and data rights."""
+"""Privacy and data rights: services here, web routes and CLI in views/."""

@@ -6,6 +6,8 @@ makes the next answer an error in that provider's format; `.files` serves media 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import json
 import threading
@@ -21,6 +23,7 @@ class ProviderServer:
         self.calls: list[dict] = []
         self.failures: list[tuple[int, dict | None]] = []
         self.files: dict[str, tuple[bytes, str]] = {}
+        self.pages_of: dict[str, list[tuple[str, str]]] = {}  # app-scoped id → [(page id, psid)]
         self.counter = itertools.count(1)
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -55,6 +58,7 @@ class ProviderServer:
         with self.lock:
             self.calls.clear()
             self.failures.clear()
+            self.pages_of = {}
             self.files = {"photo.png": (PNG, "image/png")}
 
     def fail_next(self, status: int, body: dict | None = None, times: int = 1) -> None:
@@ -168,6 +172,8 @@ def graph(server: ProviderServer, call: dict, parts: list[str]) -> tuple[int, di
         return 200, {"access_token": "user-token-from-code", "token_type": "bearer", "expires_in": 5183944}
     n = next(server.counter)
     tail = parts[1:]  # after the version
+    if len(tail) == 2 and tail[1] == "ids_for_pages":
+        return ids_for_pages(server, call, tail[0])
     if tail == ["me", "accounts"]:
         return 200, {
             "data": [
@@ -212,6 +218,20 @@ def graph(server: ProviderServer, call: dict, parts: list[str]) -> tuple[int, di
             return 200, {"display_phone_number": "+1 555-010-0000", "verified_name": "Café Aurora", "id": tail[0]}
         return 200, {"first_name": "Ana", "last_name": "Rojas", "name": "Ana Rojas", "id": tail[0]}
     return 404, {"error": {"message": "Unknown path components", "type": "OAuthException", "code": 2500}}
+
+
+def ids_for_pages(server: ProviderServer, call: dict, user_id: str) -> tuple[int, dict]:
+    """An app token `APP_ID|APP_SECRET` with its appsecret_proof, as Graph requires for this edge."""
+    token = _token(call)
+    app_id, _, secret = token.partition("|")
+    proof = hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+    if not app_id or not secret or call["query"].get("appsecret_proof") != proof:
+        return 400, {"error": {"message": "Invalid appsecret_proof provided in the API argument", "code": 100}}
+    data = [
+        {"id": psid, "page": {"id": page_id, "name": f"Page {page_id}", "category": "Shopping"}}
+        for page_id, psid in server.pages_of.get(user_id, [])
+    ]
+    return 200, {"data": data, "paging": {"cursors": {"before": "QVFIUb", "after": "QVFIUa"}}}
 
 
 def telegram(server: ProviderServer, call: dict, parts: list[str]) -> tuple[int, dict | tuple]:

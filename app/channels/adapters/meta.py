@@ -96,6 +96,39 @@ class GraphClient:
             raise PermanentError("Graph answered with something that is not JSON") from error
 
 
+def app_graph(config: Mapping) -> GraphClient | None:
+    """Graph with the app token `APP_ID|APP_SECRET` (app-level calls); None without a Meta app."""
+    app_id, app_secret = config.get("META_APP_ID"), config.get("META_APP_SECRET")
+    if not app_id or not app_secret:
+        return None
+    return GraphClient(config, f"{app_id}|{app_secret}")
+
+
+def ids_for_pages(config: Mapping, user_id: str, max_pages: int = 20) -> list[tuple[str, str]]:
+    """(page id, page-scoped id) pairs Graph knows for an app-scoped user id (privacy deletions).
+
+    https://developers.facebook.com/docs/graph-api/reference/user/ids_for_pages/
+    Raises TransientError / PermanentError like every Graph call.
+    """
+    graph = app_graph(config)
+    if graph is None:
+        return []
+    pairs: list[tuple[str, str]] = []
+    params: dict = {"limit": 100}
+    for _ in range(max_pages):
+        body = graph.call("GET", f"{user_id}/ids_for_pages", params=params)
+        for item in body.get("data") or []:
+            page = item.get("page") or {}
+            if item.get("id") and page.get("id"):
+                pairs.append((str(page["id"]), str(item["id"])))
+        paging = body.get("paging") or {}
+        after = (paging.get("cursors") or {}).get("after")
+        if not paging.get("next") or not after:
+            break
+        params = {"limit": 100, "after": after}
+    return pairs
+
+
 class MetaAdapter(ChannelAdapter):
     """Shared base: verify with META_APP_SECRET; the token lives in the channel's credentials."""
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from app.models import AuditEvent, MarketingConsentEvent, Membership, PolicyAcceptance, Role, User, Workspace
-from app.privacy.legal import CURRENT_VERSIONS
+from app.privacy.legal import current_version
 
 FORM = {
     "name": "Ana Pérez",
@@ -27,7 +27,7 @@ def test_signup_creates_owner_workspace_and_records_acceptance(client, db):
     assert membership.role == Role.OWNER
     assert db.session.get(Workspace, membership.workspace_id).name == "Panadería Ana"
     accepted = {(a.document, a.version) for a in db.session.scalars(sa.select(PolicyAcceptance))}
-    assert accepted == {("terms", CURRENT_VERSIONS["terms"]), ("privacy", CURRENT_VERSIONS["privacy"])}
+    assert accepted == {("terms", current_version("terms")), ("privacy", current_version("privacy"))}
     consent = db.session.scalars(sa.select(MarketingConsentEvent)).all()
     assert [(c.granted, c.source) for c in consent] == [(False, "signup")]
     assert client.get("/dashboard").status_code == 200
