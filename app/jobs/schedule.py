@@ -13,6 +13,7 @@ from redis import Redis
 
 from app.jobs import enqueue, run_inline
 from app.jobs.maintenance import purge_expired_credentials
+from app.jobs.reports import refresh_reports
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class Periodic:
 def periodic_job_definitions() -> list[Periodic]:
     return [
         Periodic(purge_expired_credentials, timedelta(hours=1)),
+        Periodic(refresh_reports, timedelta(minutes=10)),
     ]
 
 

@@ -14,6 +14,7 @@ from app.models.conversation import (
     MessageStatus,
 )
 from app.models.credential import ApiToken, Invitation, PasswordReset, hash_token, new_token
+from app.models.report import DailyRollup, ReportConversation, ReportParticipation, ReportState
 from app.models.security import AuditEvent, LoginThrottle
 from app.models.user import MarketingConsentEvent, PolicyAcceptance, User
 from app.models.webhook import WebhookEvent, WebhookStatus
@@ -35,6 +36,7 @@ __all__ = [
     "ContactTag",
     "Conversation",
     "ConversationStatus",
+    "DailyRollup",
     "Direction",
     "Invitation",
     "LoginThrottle",
@@ -45,6 +47,9 @@ __all__ = [
     "MessageStatus",
     "PasswordReset",
     "PolicyAcceptance",
+    "ReportConversation",
+    "ReportParticipation",
+    "ReportState",
     "Role",
     "Tag",
     "TimestampMixin",

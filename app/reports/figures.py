@@ -1,0 +1,96 @@
+"""The charts of each report page, drawn from the same tables the page lists beneath them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from app.reports import charts
+from app.reports.display import axis_duration, short_day
+from app.reports.tables import Page
+
+
+@dataclass
+class Figure:
+    title: str
+    svg: Markup
+    legend: list[str]
+    table: str  # key of the table that holds the same numbers
+
+
+def _days(page: Page, key: str) -> list[str]:
+    return [short_day(day) for day in page.tables[key].column(0)]
+
+
+def overview(page: Page) -> list[Figure]:
+    days, channels = page.tables["volume_by_day"], page.tables["volume_by_channel"]
+    received, sent = _("Received"), _("Sent")
+    return [
+        Figure(
+            _("Messages by day"),
+            charts.line_chart(
+                _("Messages by day"), _days(page, "volume_by_day"), [(received, days.column(1)), (sent, days.column(2))]
+            ),
+            [received, sent],
+            "volume_by_day",
+        ),
+        Figure(
+            _("Messages by channel"),
+            charts.bar_chart(
+                _("Messages by channel"),
+                channels.column(0),
+                [(received, channels.column(2)), (sent, channels.column(3))],
+            ),
+            [received, sent],
+            "volume_by_channel",
+        ),
+    ]
+
+
+def responsiveness(page: Page) -> list[Figure]:
+    days, agents = page.tables["by_day"], page.tables["by_agent"]
+    median, p90 = _("Median"), _("90th percentile")
+    return [
+        Figure(
+            _("First response time over time"),
+            charts.line_chart(
+                _("First response time over time"),
+                _days(page, "by_day"),
+                [(median, days.column(1)), (p90, days.column(2))],
+                axis_duration,
+            ),
+            [median, p90],
+            "by_day",
+        ),
+        Figure(
+            _("First response time by agent"),
+            charts.bar_chart(
+                _("First response time by agent"),
+                agents.column(0),
+                [(median, agents.column(1)), (p90, agents.column(2))],
+                axis_duration,
+            ),
+            [median, p90],
+            "by_agent",
+        ),
+    ]
+
+
+def agents(page: Page) -> list[Figure]:
+    table = page.tables["agents"]
+    handled, replies = _("Conversations handled"), _("Replies sent")
+    return [
+        Figure(
+            _("Work by agent"),
+            charts.bar_chart(
+                _("Work by agent"), table.column(0), [(handled, table.column(1)), (replies, table.column(2))]
+            ),
+            [handled, replies],
+            "agents",
+        )
+    ]
+
+
+FIGURES = {"overview": overview, "responsiveness": responsiveness, "agents": agents}
