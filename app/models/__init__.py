@@ -62,3 +62,27 @@ __all__ = [
     "new_token",
     "utcnow",
 ]
+from app.models.campaign import (  # noqa: E402
+    Campaign,
+    CampaignRecipient,
+    CampaignStatus,
+    Link,
+    RecipientState,
+    Segment,
+    Suppression,
+)
+from app.models.contact_setup import ConsentKeyword, ContactField, ContactImport, ImportStatus  # noqa: E402
+
+__all__ += [
+    "Campaign",
+    "CampaignRecipient",
+    "CampaignStatus",
+    "ConsentKeyword",
+    "ContactField",
+    "ContactImport",
+    "ImportStatus",
+    "Link",
+    "RecipientState",
+    "Segment",
+    "Suppression",
+]

@@ -93,4 +93,32 @@ def agents(page: Page) -> list[Figure]:
     ]
 
 
-FIGURES = {"overview": overview, "responsiveness": responsiveness, "agents": agents}
+def campaigns(page: Page) -> list[Figure]:
+    table, by_day = page.tables["campaigns"], page.tables["by_channel_day"]
+    names = [_("Sent"), _("Delivered"), _("Read"), _("Clicked")]
+    days = sorted({row[0] for row in by_day.rows})
+    channels = sorted({row[1] for row in by_day.rows})
+    sent = {(row[0], row[1]): row[2] for row in by_day.rows}
+    return [
+        Figure(
+            _("Results by campaign"),
+            charts.bar_chart(
+                _("Results by campaign"), table.column(0), [(n, table.column(4 + i)) for i, n in enumerate(names)]
+            ),
+            names,
+            "campaigns",
+        ),
+        Figure(
+            _("Sent by day and channel"),
+            charts.bar_chart(
+                _("Sent by day and channel"),
+                [short_day(day) for day in days],
+                [(channel, [sent.get((day, channel), 0) for day in days]) for channel in channels],
+            ),
+            channels,
+            "by_channel_day",
+        ),
+    ]
+
+
+FIGURES = {"overview": overview, "responsiveness": responsiveness, "agents": agents, "campaigns": campaigns}

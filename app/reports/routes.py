@@ -18,8 +18,6 @@ from app.permissions import current_workspace, role_required
 from app.reports import bp, display, export, figures, queries, tables
 from app.reports.period import PRESETS, RangeError, ReportRange, preset_range, range_from_args
 
-PAGES = ("overview", "responsiveness", "agents")
-
 
 @bp.app_template_filter("report_cell")
 def report_cell(value) -> str:
@@ -77,6 +75,13 @@ def responsiveness():
 @role_required(Role.ADMIN)
 def agents():
     return _page("agents")
+
+
+@bp.get("/campaigns")
+@login_required
+@role_required(Role.ADMIN)
+def campaigns():
+    return _page("campaigns")
 
 
 @bp.get("/<name>/<key>.csv")

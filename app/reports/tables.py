@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
 from app.models import Workspace
-from app.reports import queries
+from app.reports import campaign_queries, queries
 from app.reports.business_hours import workspace_hours
 from app.reports.period import ReportRange
+from app.reports.rollups import local_date
 
 
 class Duration(float):
@@ -196,4 +198,55 @@ def agents(workspace: Workspace, rng: ReportRange) -> Page:
     return Page({"agents": table})
 
 
-PAGES = {"overview": overview, "responsiveness": responsiveness, "agents": agents}
+def _outcome_columns() -> list[Column]:
+    return [
+        Column(_("Sent")),
+        Column(_("Delivered")),
+        Column(_("Read")),
+        Column(_("Clicked")),
+        Column(_("Failed")),
+        Column(_("Skipped")),
+        Column(_("Opt-outs")),
+    ]
+
+
+OUTCOMES = ("sent", "delivered", "read", "clicked", "failed", "skipped", "opt_outs")
+
+
+def campaigns(workspace: Workspace, rng: ReportRange) -> Page:
+    results = campaign_queries.campaign_results(workspace.id, rng)
+    before = campaign_queries.campaign_results(workspace.id, rng.previous)
+    labels = [c.label for c in _outcome_columns()]
+    summary = Table("summary", _("Compared with the previous period"), _compare_columns())
+    for key, label in zip(OUTCOMES, labels, strict=True):
+        summary.rows.append(_compare_row(label, sum(r[key] for r in results), sum(r[key] for r in before)))
+    per_campaign = Table(
+        "campaigns",
+        _("By campaign"),
+        [
+            Column(_("Campaign")),
+            Column(_("Channel")),
+            Column(_("Started")),
+            Column(_("Recipients")),
+            *_outcome_columns(),
+        ],
+        [
+            [r["name"], r["channel"], local_date(r["started_at"], ZoneInfo(rng.timezone)), r["recipients"]]
+            + [r[key] for key in OUTCOMES]
+            for r in results
+        ],
+    )
+    days: dict[tuple, list[int]] = {}
+    for r in results:
+        key = (local_date(r["started_at"], ZoneInfo(rng.timezone)), r["channel"])
+        days[key] = [a + r[k] for a, k in zip(days.get(key, [0] * len(OUTCOMES)), OUTCOMES, strict=True)]
+    by_day = Table(
+        "by_channel_day",
+        _("By day the campaign started, per channel"),
+        [Column(_("Day")), Column(_("Channel")), *_outcome_columns()],
+        [[day, channel, *numbers] for (day, channel), numbers in sorted(days.items())],
+    )
+    return Page({t.key: t for t in (summary, per_campaign, by_day)})
+
+
+PAGES = {"overview": overview, "responsiveness": responsiveness, "agents": agents, "campaigns": campaigns}

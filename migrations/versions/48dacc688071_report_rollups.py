@@ -1,7 +1,7 @@
 """report rollups
 
 Revision ID: 48dacc688071
-Revises: ba0c357a8361
+Revises: ddfbe5cef436
 Create Date: 2026-11-23 10:59:42.722697
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '48dacc688071'
-down_revision = 'ba0c357a8361'
+down_revision = 'ddfbe5cef436'
 branch_labels = None
 depends_on = None
 
