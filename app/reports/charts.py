@@ -26,6 +26,18 @@ def nice_ceiling(value: float) -> float:
     return 10 * magnitude
 
 
+# Axis tops for durations whose quarters read well: 15 min, 30 min, 1 h, 3 h, 6 h, 12 h, 1 d …
+DURATION_TOPS = [60 * m for m in (1, 2, 4, 8, 20, 40, 60, 120)] + [3600 * h for h in (4, 8, 12, 24, 48, 96, 168)]
+
+
+def duration_ceiling(seconds: float) -> float:
+    """The smallest round duration at or above `seconds` (beyond a week: whole weeks)."""
+    for top in DURATION_TOPS:
+        if seconds <= top:
+            return top
+    return 604800 * -(-seconds // 604800)
+
+
 def _svg(width: int, height: int, title: str, body: list[Markup]) -> Markup:
     return Markup(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
@@ -56,10 +68,11 @@ def line_chart(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None]]],
     fmt: Callable[[float], str] = lambda v: f"{v:g}",
+    ceiling: Callable[[float], float] = nice_ceiling,
 ) -> Markup:
     """One line per series over the labels (days); a gap where a value is None."""
     values = [v for _, points in series for v in points if v is not None]
-    top = nice_ceiling(max(values, default=0))
+    top = ceiling(max(values, default=0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(labels) - 1, 1)
     body = _y_axis(top, fmt)
@@ -95,11 +108,12 @@ def bar_chart(
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None]]],
     fmt: Callable[[float], str] = lambda v: f"{v:g}",
+    ceiling: Callable[[float], float] = nice_ceiling,
 ) -> Markup:
     """Horizontal bars: one group per category, one bar per series, each with its value."""
     label_w = 160
     values = [v or 0 for _, points in series for v in points]
-    top = nice_ceiling(max(values, default=0))
+    top = ceiling(max(values, default=0))
     group = BAR * len(series) + GAP
     height = TOP + max(len(categories), 1) * group + 8
     plot_w = WIDTH - label_w - 70

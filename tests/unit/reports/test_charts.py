@@ -1,6 +1,6 @@
 """Server-drawn SVG charts: escaped labels, gaps for missing values, round axis tops."""
 
-from app.reports.charts import bar_chart, line_chart, nice_ceiling
+from app.reports.charts import bar_chart, duration_ceiling, line_chart, nice_ceiling
 
 
 def test_axis_tops_are_round_numbers():
@@ -18,3 +18,7 @@ def test_bar_chart_has_one_bar_per_category_and_series():
     svg = str(bar_chart("By channel", ["SMS", "<script>"], [("in", [3, 0]), ("out", [1, None])]))
     assert svg.count("<rect") == 4 and "<script>" not in svg
     assert 'role="img"' in svg and "<title>By channel</title>" in svg
+
+
+def test_duration_axes_end_on_round_durations():
+    assert [duration_ceiling(v) for v in (50, 1000, 3000, 10000, 30 * 3600)] == [60, 1200, 3600, 14400, 172800]
