@@ -42,8 +42,8 @@ class ReportConversation(WorkspaceScoped, Base):
     """
 
     __table_args__ = (
-        sa.Index("ix_report_conversation_started", "workspace_id", "started_at"),
-        sa.Index("ix_report_conversation_resolved", "workspace_id", "resolved_at"),
+        sa.Index("ix_report_conversation_started", "workspace_id", "started_day"),
+        sa.Index("ix_report_conversation_resolved", "workspace_id", "resolved_day"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -52,11 +52,13 @@ class ReportConversation(WorkspaceScoped, Base):
     )
     channel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("channel.id", ondelete="CASCADE"), index=True)
     started_at: so.Mapped[datetime]  # first inbound message (UTC)
+    started_day: so.Mapped[date]  # …its local day in the workspace's time zone
     first_response_at: so.Mapped[datetime | None]
     responder_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     first_response_seconds: so.Mapped[int | None]
     first_response_business_seconds: so.Mapped[int | None]
     resolved_at: so.Mapped[datetime | None]
+    resolved_day: so.Mapped[date | None]
     resolver_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     resolution_seconds: so.Mapped[int | None]
     resolution_business_seconds: so.Mapped[int | None]
@@ -68,7 +70,8 @@ class ReportParticipation(WorkspaceScoped, Base):
 
     __table_args__ = (
         sa.UniqueConstraint("conversation_id", "agent_id", "day"),
-        sa.Index("ix_report_participation_day", "workspace_id", "day"),
+        # Covers "distinct conversations per agent over days" as an index-only scan.
+        sa.Index("ix_report_participation_day", "workspace_id", "day", "agent_id", "conversation_id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -84,3 +87,5 @@ class ReportState(Base):
     workspace_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True)
     refreshed_through: so.Mapped[datetime]
     refreshed_at: so.Mapped[datetime]
+    # Open and pending conversations per channel at the last refresh: {channel id: [open, pending]}.
+    backlog: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)

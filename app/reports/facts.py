@@ -8,7 +8,8 @@ notes never count. Resolution = until the conversation was resolved, while it st
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -25,6 +26,13 @@ from app.models import (
 from app.reports.business_hours import Hours, business_seconds
 
 CHUNK = 500
+
+
+def local_date(at: datetime, zone: ZoneInfo) -> date:
+    """The local calendar day of a naive UTC instant."""
+    return at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
+
+
 REPLY_KINDS = (MessageKind.MESSAGE, MessageKind.TEMPLATE)
 
 
@@ -57,6 +65,7 @@ def _refresh_chunk(workspace: Workspace, conversations: list, hours: Hours | Non
     pending = [i for i in ids if i not in existing or existing[i].first_response_at is None]
     firsts = _first_exchanges(pending)
     done = 0
+    zone = ZoneInfo(workspace.timezone)
     for row in conversations:
         fact = existing.get(row.id)
         if row.id in firsts:
@@ -68,8 +77,10 @@ def _refresh_chunk(workspace: Workspace, conversations: list, hours: Hours | Non
         if fact is None:
             continue  # no message from the contact yet: nothing to time
         fact.channel_id = row.channel_id
+        fact.started_day = local_date(fact.started_at, zone)
         _time(fact, workspace.timezone, hours)
         _resolve(fact, row, workspace.timezone, hours)
+        fact.resolved_day = local_date(fact.resolved_at, zone) if fact.resolved_at else None
         done += 1
     return done
 

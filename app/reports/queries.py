@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
     Channel,
-    Conversation,
-    ConversationStatus,
     DailyRollup,
     Membership,
     ReportConversation,
@@ -22,10 +19,7 @@ from app.models import (
     User,
 )
 from app.reports.period import ReportRange
-from app.reports.rollups import local_date
 from app.reports.stats import summary
-
-BACKLOG = (ConversationStatus.OPEN, ConversationStatus.PENDING)
 
 
 def _in_range(rng: ReportRange):
@@ -80,19 +74,12 @@ def volume_by_channel(workspace_id: int, rng: ReportRange) -> list[tuple[str, st
 
 
 def backlog(workspace_id: int) -> list[tuple[str, int, int]]:
-    """Right now: (channel name, open, pending) conversations."""
-    rows = db.session.execute(
-        sa.select(Channel.name, Conversation.status, sa.func.count())
-        .join(Channel, Channel.id == Conversation.channel_id)
-        .where(Conversation.workspace_id == workspace_id, Conversation.status.in_(BACKLOG))
-        .group_by(Channel.name, Conversation.status)
-    )
-    counts: dict[str, dict] = defaultdict(dict)
-    for name, status, count in rows:
-        counts[name][ConversationStatus(status)] = count
-    return sorted(
-        (name, c.get(ConversationStatus.OPEN, 0), c.get(ConversationStatus.PENDING, 0)) for name, c in counts.items()
-    )
+    """(channel name, open, pending) conversations, as counted by the last refresh."""
+    state = db.session.get(ReportState, workspace_id)
+    names = channel_names(workspace_id)
+    counts = (state.backlog or {}) if state else {}
+    rows = [(names[int(i)], open_, pending) for i, (open_, pending) in counts.items() if int(i) in names]
+    return sorted(rows)
 
 
 @dataclass
@@ -106,59 +93,95 @@ class Timings:
     by_day: dict = field(default_factory=dict)  # local date → (median, p90, n)
 
 
-def _timings(rows, timezone: str) -> Timings:
-    zone = ZoneInfo(timezone)
-    every, agents, channels, days = [], defaultdict(list), defaultdict(list), defaultdict(list)
-    for agent_id, channel_id, at, seconds in rows:
+@dataclass(frozen=True)
+class Measure:
+    seconds: sa.Column
+    agent: sa.Column
+    day: sa.Column
+
+
+def _measure(kind: str, business: bool) -> Measure:
+    rc = ReportConversation
+    if kind == "first_response":
+        seconds = rc.first_response_business_seconds if business else rc.first_response_seconds
+        return Measure(seconds, rc.responder_id, rc.started_day)
+    seconds = rc.resolution_business_seconds if business else rc.resolution_seconds
+    return Measure(seconds, rc.resolver_id, rc.resolved_day)
+
+
+def _where(workspace_id: int, rng: ReportRange, measure: Measure):
+    return sa.and_(
+        ReportConversation.workspace_id == workspace_id,
+        measure.day >= rng.start,
+        measure.day <= rng.end,
+        measure.seconds.is_not(None),
+    )
+
+
+def timings(workspace_id: int, rng: ReportRange, kind: str, business: bool, split: bool = True) -> Timings:
+    """Median and p90 of "first_response" (by who first replied, on the day the contact wrote) or
+    "resolution" (by the assignee, on the day it was resolved). Without `split`, overall only."""
+    measure = _measure(kind, business)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _timings_in_sql(workspace_id, rng, measure, split)
+    rows = db.session.execute(
+        sa.select(measure.agent, ReportConversation.channel_id, measure.day, measure.seconds).where(
+            _where(workspace_id, rng, measure)
+        )
+    )
+    every, groups = [], (defaultdict(list), defaultdict(list), defaultdict(list))
+    for *keys, seconds in rows:
         every.append(seconds)
-        agents[agent_id].append(seconds)
-        channels[channel_id].append(seconds)
-        days[local_date(at, zone)].append(seconds)
-
-    def split(groups):
-        return {key: (*summary(values), len(values)) for key, values in groups.items()}
-
-    return Timings(summary(every), len(every), split(agents), split(channels), split(days))
+        for group, key in zip(groups, keys, strict=True):
+            group[key].append(seconds)
+    by = [{key: (*summary(values), len(values)) for key, values in group.items()} for group in groups]
+    return Timings(summary(every), len(every), *by) if split else Timings(summary(every), len(every))
 
 
-def first_response_times(workspace_id: int, rng: ReportRange, business: bool) -> Timings:
+def _timings_in_sql(workspace_id: int, rng: ReportRange, measure: Measure, split: bool) -> Timings:
+    """PostgreSQL computes the percentiles (percentile_cont: the same interpolation as stats.py)."""
+    keys = [measure.agent, ReportConversation.channel_id, measure.day]
+    ordered = measure.seconds
+    columns = [
+        sa.func.percentile_cont(0.5).within_group(ordered),
+        sa.func.percentile_cont(0.9).within_group(ordered),
+        sa.func.count(),
+    ]
+    query = sa.select(*columns).where(_where(workspace_id, rng, measure))
+    if split:
+        sets = sa.func.grouping_sets(*[sa.tuple_(key) for key in keys], sa.text("()"))
+        query = sa.select(*keys, *[sa.func.grouping(key) for key in keys], *columns)
+        query = query.where(_where(workspace_id, rng, measure)).group_by(sets)
+    result = Timings()
+    for row in db.session.execute(query):
+        *head, median, p90, count = row
+        value = (median, p90, count)
+        if not split or all(head[3:6]):
+            result.overall, result.count = (median, p90) if count else (None, None), count
+            continue
+        for position, target in enumerate((result.by_agent, result.by_channel, result.by_day)):
+            if not head[3 + position]:
+                target[head[position]] = value
+    return result
+
+
+def first_response_times(workspace_id: int, rng: ReportRange, business: bool, split: bool = True) -> Timings:
     """Conversations started in the range that got a reply; by the agent who first replied."""
-    seconds = (
-        ReportConversation.first_response_business_seconds if business else ReportConversation.first_response_seconds
-    )
-    start, end = rng.utc_bounds()
-    rows = db.session.execute(
-        sa.select(
-            ReportConversation.responder_id, ReportConversation.channel_id, ReportConversation.started_at, seconds
-        )
-        .where(ReportConversation.workspace_id == workspace_id)
-        .where(ReportConversation.started_at >= start, ReportConversation.started_at < end, seconds.is_not(None))
-    )
-    return _timings(rows, rng.timezone)
+    return timings(workspace_id, rng, "first_response", business, split)
 
 
-def resolution_times(workspace_id: int, rng: ReportRange, business: bool) -> Timings:
-    """Conversations resolved in the range; by the assignee at resolution."""
-    seconds = ReportConversation.resolution_business_seconds if business else ReportConversation.resolution_seconds
-    start, end = rng.utc_bounds()
-    rows = db.session.execute(
-        sa.select(
-            ReportConversation.resolver_id, ReportConversation.channel_id, ReportConversation.resolved_at, seconds
-        )
-        .where(ReportConversation.workspace_id == workspace_id)
-        .where(ReportConversation.resolved_at >= start, ReportConversation.resolved_at < end, seconds.is_not(None))
-    )
-    return _timings(rows, rng.timezone)
+def resolution_times(workspace_id: int, rng: ReportRange, business: bool, split: bool = True) -> Timings:
+    """Conversations resolved in the range (still resolved); by the assignee at resolution."""
+    return timings(workspace_id, rng, "resolution", business, split)
 
 
 def unanswered(workspace_id: int, rng: ReportRange) -> int:
     """Conversations started in the range still waiting for a first reply."""
-    start, end = rng.utc_bounds()
     return db.session.scalar(
         sa.select(sa.func.count()).where(
             ReportConversation.workspace_id == workspace_id,
-            ReportConversation.started_at >= start,
-            ReportConversation.started_at < end,
+            ReportConversation.started_day >= rng.start,
+            ReportConversation.started_day <= rng.end,
             ReportConversation.first_response_at.is_(None),
         )
     )

@@ -28,14 +28,11 @@ from app.models import (
 )
 from app.reports import facts
 from app.reports.business_hours import Hours
+from app.reports.facts import local_date
 
 COUNTERS = ("messages_in", "messages_out", "replies", "new_conversations", "resolutions")
 REPLY_KINDS = (MessageKind.MESSAGE, MessageKind.TEMPLATE)
-
-
-def local_date(at: datetime, zone: ZoneInfo) -> date:
-    """The local calendar day of a naive UTC instant."""
-    return at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
+BACKLOG = (ConversationStatus.OPEN, ConversationStatus.PENDING)
 
 
 def day_bounds(first: date, last: date, zone: ZoneInfo) -> list[datetime]:
@@ -102,7 +99,7 @@ def refresh_workspace(workspace: Workspace, *, since: datetime | None, now: date
             ],
         )
     timed = facts.refresh_facts(workspace, buckets.start, hours)
-    _mark_refreshed(workspace.id, now)
+    _mark_refreshed(workspace.id, now, _backlog(workspace.id))
     return {"days": len(buckets.bounds) - 1, "rollups": len(rollups), "conversations": timed}
 
 
@@ -172,9 +169,23 @@ def _count_conversations(workspace_id: int, buckets: DayBuckets, counts: dict) -
             counts[(day, channel_id, assignee_id)]["resolutions"] += 1
 
 
-def _mark_refreshed(workspace_id: int, now: datetime) -> None:
+def _backlog(workspace_id: int) -> dict[str, list[int]]:
+    """Open and pending conversations per channel, counted once per refresh rather than per page view."""
+    rows = db.session.execute(
+        sa.select(Conversation.channel_id, Conversation.status, sa.func.count())
+        .where(Conversation.workspace_id == workspace_id, Conversation.status.in_(BACKLOG))
+        .group_by(Conversation.channel_id, Conversation.status)
+    )
+    backlog: dict[str, list[int]] = {}
+    for channel_id, status, count in rows:
+        backlog.setdefault(str(channel_id), [0, 0])[BACKLOG.index(status)] = count
+    return backlog
+
+
+def _mark_refreshed(workspace_id: int, now: datetime, backlog: dict) -> None:
     state = db.session.get(ReportState, workspace_id)
     if state is None:
-        db.session.add(ReportState(workspace_id=workspace_id, refreshed_through=now, refreshed_at=now))
-    else:
-        state.refreshed_through = state.refreshed_at = now
+        state = ReportState(workspace_id=workspace_id)
+        db.session.add(state)
+    state.refreshed_through = state.refreshed_at = now
+    state.backlog = backlog

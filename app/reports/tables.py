@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from app.models import Workspace
 from app.reports import campaign_queries, queries
 from app.reports.business_hours import workspace_hours
+from app.reports.facts import local_date
 from app.reports.period import ReportRange
-from app.reports.rollups import local_date
 
 
 class Duration(float):
@@ -92,7 +92,7 @@ def overview(workspace: Workspace, rng: ReportRange) -> Page:
     )
     backlog = Table(
         "backlog",
-        _("Open backlog right now"),
+        _("Open backlog at the last update"),
         [Column(_("Channel")), Column(_("Open")), Column(_("Pending"))],
         [list(row) for row in queries.backlog(workspace.id)],
     )
@@ -125,8 +125,8 @@ def responsiveness(workspace: Workspace, rng: ReportRange) -> Page:
     business = workspace_hours(workspace) is not None
     first = queries.first_response_times(workspace.id, rng, business)
     resolved = queries.resolution_times(workspace.id, rng, business)
-    first_before = queries.first_response_times(workspace.id, rng.previous, business)
-    resolved_before = queries.resolution_times(workspace.id, rng.previous, business)
+    first_before = queries.first_response_times(workspace.id, rng.previous, business, split=False)
+    resolved_before = queries.resolution_times(workspace.id, rng.previous, business, split=False)
     summary = Table("summary", _("Compared with the previous period"), _compare_columns())
     for label, now, before in (
         (_("Median first response"), first.overall[0], first_before.overall[0]),

@@ -1,8 +1,8 @@
-"""report rollups
+"""report rollups: daily counts, conversation timings, agent participation, refresh state
 
 Revision ID: 48dacc688071
 Revises: ddfbe5cef436
-Create Date: 2026-11-23 10:59:42.722697
+Create Date: 2026-11-23 11:31:53.473279
 
 """
 from alembic import op
@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('workspace_id', sa.Integer(), nullable=False),
     sa.Column('refreshed_through', sa.DateTime(), nullable=False),
     sa.Column('refreshed_at', sa.DateTime(), nullable=False),
+    sa.Column('backlog', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_report_state_workspace_id_workspace'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('workspace_id', name=op.f('pk_report_state'))
     )
@@ -52,11 +53,13 @@ def upgrade():
     sa.Column('conversation_id', sa.Integer(), nullable=False),
     sa.Column('channel_id', sa.Integer(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('started_day', sa.Date(), nullable=False),
     sa.Column('first_response_at', sa.DateTime(), nullable=True),
     sa.Column('responder_id', sa.Integer(), nullable=True),
     sa.Column('first_response_seconds', sa.Integer(), nullable=True),
     sa.Column('first_response_business_seconds', sa.Integer(), nullable=True),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('resolved_day', sa.Date(), nullable=True),
     sa.Column('resolver_id', sa.Integer(), nullable=True),
     sa.Column('resolution_seconds', sa.Integer(), nullable=True),
     sa.Column('resolution_business_seconds', sa.Integer(), nullable=True),
@@ -71,8 +74,8 @@ def upgrade():
     )
     with op.batch_alter_table('report_conversation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_conversation_channel_id'), ['channel_id'], unique=False)
-        batch_op.create_index('ix_report_conversation_resolved', ['workspace_id', 'resolved_at'], unique=False)
-        batch_op.create_index('ix_report_conversation_started', ['workspace_id', 'started_at'], unique=False)
+        batch_op.create_index('ix_report_conversation_resolved', ['workspace_id', 'resolved_day'], unique=False)
+        batch_op.create_index('ix_report_conversation_started', ['workspace_id', 'started_day'], unique=False)
         batch_op.create_index(batch_op.f('ix_report_conversation_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('report_participation',
@@ -91,7 +94,7 @@ def upgrade():
     )
     with op.batch_alter_table('report_participation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_participation_agent_id'), ['agent_id'], unique=False)
-        batch_op.create_index('ix_report_participation_day', ['workspace_id', 'day'], unique=False)
+        batch_op.create_index('ix_report_participation_day', ['workspace_id', 'day', 'agent_id', 'conversation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_report_participation_workspace_id'), ['workspace_id'], unique=False)
 
     # ### end Alembic commands ###

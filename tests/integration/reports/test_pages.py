@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.models import AuditEvent, ChannelKind, Role
+from app.models import AuditEvent, ChannelKind, ConversationStatus, Role
 from tests.factories import make_channel, make_member, make_workspace, member_of
 from tests.integration.reports.helpers import exchange, local, refresh
 
@@ -140,3 +140,17 @@ def test_refresh_button_runs_the_job_on_a_worker(client, login_as, run_jobs, db)
     run_jobs()
     csv = client.get(f"/reports/overview/summary.csv?{RANGE}").get_data(as_text=True)
     assert "Messages received,1,0," in csv
+
+
+def test_backlog_counts_open_and_pending_conversations_per_channel(client, login_as, db):
+    workspace = make_workspace(timezone=MX)
+    channel = make_channel(workspace, name="Front desk")
+    for status in (ConversationStatus.OPEN, ConversationStatus.OPEN, ConversationStatus.PENDING):
+        conversation = exchange(channel, local("2026-03-10 10:00"))
+        conversation.status = status
+    exchange(channel, local("2026-03-10 10:00"), resolve_after=60)
+    db.session.commit()
+    refresh(workspace)
+    login_as(member_of(workspace), workspace)
+    csv = client.get("/reports/overview/backlog.csv").get_data(as_text=True)
+    assert csv.splitlines() == ["Channel,Open,Pending", "Front desk,2,1"]
