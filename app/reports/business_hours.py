@@ -46,21 +46,31 @@ def business_seconds(start: datetime, end: datetime, hours: Hours, timezone: str
     return int(total)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _time(value) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(value)
+
+
 def parse_hours(definition: Mapping) -> dict[int, list[tuple[time, time]]]:
-    """Accept {weekday: [["09:00", "17:00"], …]} (keys may be strings, as JSON stores them)."""
+    """Accept {0: [["09:00", "17:00"], …]} or the inbox's {"mon": ["09:00", "17:00"], …}
+    (keys may be strings, as JSON stores them; one pair or a list of pairs per day)."""
     hours: dict[int, list[tuple[time, time]]] = {}
     for weekday, spans in definition.items():
-        hours[int(weekday)] = [
-            (s if isinstance(s, time) else time.fromisoformat(s), e if isinstance(e, time) else time.fromisoformat(e))
-            for s, e in spans
-        ]
+        day = WEEKDAYS.index(weekday) if weekday in WEEKDAYS else int(weekday)
+        if spans and isinstance(spans[0], str | time):
+            spans = [spans]
+        hours[day] = [(_time(start), _time(end)) for start, end in spans if start and end]
     return hours
 
 
 def workspace_hours(workspace) -> Hours | None:
     """The workspace's business hours, or None when it sets none (then durations are wall-clock).
 
-    Merge hook: read the inbox's business-hours setting here (see the reports README note).
+    Merge hook, once the inbox branch is in: read its setting here, e.g.
+    `db.session.scalar(sa.select(InboxSettings.business_hours).where(InboxSettings.workspace_id == workspace.id))`
+    (parse_hours already reads its {"mon": ["09:00", "17:00"]} format).
     """
     definition = getattr(workspace, "business_hours", None)
     return parse_hours(definition) if definition else None

@@ -59,3 +59,10 @@ def test_end_before_start_is_zero():
 
 def test_hours_parse_from_json_strings():
     assert parse_hours({"0": [["09:00", "17:30"]]}) == {0: [(time(9), time(17, 30))]}
+
+
+def test_hours_parse_from_the_inbox_settings_format():
+    assert parse_hours({"mon": ["09:00", "17:00"], "sat": ["10:00", "14:00"]}) == {
+        0: [(time(9), time(17))],
+        5: [(time(10), time(14))],
+    }
