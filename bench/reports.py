@@ -2,6 +2,7 @@
 
 Prints numbers only. Uses BENCH_DATABASE_URL (default a throwaway `conversa_bench_reports`
 database on the local PostgreSQL, dropped and re-created) and REDIS_URL (default db 12).
+BENCH_REUSE=1 keeps the database of the previous run and only times the pages.
 """
 
 from __future__ import annotations
@@ -41,6 +42,19 @@ def recreate(url: str) -> str:
         conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
     return target.render_as_string(hide_password=False)
+
+
+def reuse_or_recreate(url: str) -> str:
+    if os.environ.get("BENCH_REUSE"):
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return recreate(url)
+
+
+def vacuum() -> None:
+    """What autovacuum does in production: statistics, and visibility maps for index-only scans."""
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))
 
 
 def seed() -> tuple[int, int]:
@@ -122,6 +136,21 @@ def seed() -> tuple[int, int]:
     return workspace.id, owner.id
 
 
+def build() -> tuple[int, int]:
+    upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    started = time.perf_counter()
+    workspace_id, owner_id = seed()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("message")))
+    print(f"seeded   {count} messages in {time.perf_counter() - started:6.1f} s")
+    started = time.perf_counter()
+    refresh_workspace_reports(workspace_id, full=True)
+    print(f"rollups  full rebuild (a year)     {time.perf_counter() - started:7.2f} s")
+    started = time.perf_counter()
+    refresh_workspace_reports(workspace_id)
+    print(f"rollups  periodic refresh (~2 days) {time.perf_counter() - started:7.2f} s")
+    return workspace_id, owner_id
+
+
 def timed(client, path: str) -> tuple[float, float]:
     samples = []
     for _ in range(REQUESTS):
@@ -137,25 +166,17 @@ def main() -> None:
     app = create_app(
         {
             "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": recreate(URL),
+            "SQLALCHEMY_DATABASE_URI": reuse_or_recreate(URL),
             "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/12"),
             "JOBS_MODE": "rq",
         }
     )
     with app.app_context():
-        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
-        started = time.perf_counter()
-        workspace_id, owner_id = seed()
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("message")))
-        print(f"seeded   {count} messages in {time.perf_counter() - started:6.1f} s")
-        started = time.perf_counter()
-        refresh_workspace_reports(workspace_id, full=True)
-        print(f"rollups  full rebuild (a year)     {time.perf_counter() - started:7.2f} s")
-        started = time.perf_counter()
-        refresh_workspace_reports(workspace_id)
-        print(f"rollups  periodic refresh (~2 days) {time.perf_counter() - started:7.2f} s")
-        db.session.execute(sa.text("ANALYZE"))
-        db.session.commit()
+        if os.environ.get("BENCH_REUSE"):
+            workspace_id, owner_id = 1, 1
+        else:
+            workspace_id, owner_id = build()
+        vacuum()
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = db.session.get(User, owner_id).get_id()
