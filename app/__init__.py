@@ -64,9 +64,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.billing import bp as billing_bp
+    from app.contacts import bp as contacts_bp
     from app.dashboard import bp as dashboard_bp
     from app.health import bp as health_bp
     from app.privacy.views import bp as privacy_bp
+    from app.reports import bp as reports_bp
     from app.webhooks import bp as webhooks_bp
     from app.workspaces import bp as workspaces_bp
 
@@ -78,3 +80,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(billing_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(contacts_bp)
+    app.register_blueprint(reports_bp, url_prefix="/reports")

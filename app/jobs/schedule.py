@@ -16,6 +16,7 @@ from app.jobs.ingest import requeue_stale_events
 from app.jobs.maintenance import purge_expired_credentials
 from app.jobs.outbound import requeue_stale_messages
 from app.jobs.privacy import retry_open_deletions, run_retention
+from app.jobs.reports import refresh_reports
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ def periodic_job_definitions() -> list[Periodic]:
         Periodic(requeue_stale_messages, timedelta(minutes=10)),
         Periodic(run_retention, timedelta(days=1)),
         Periodic(retry_open_deletions, timedelta(minutes=15)),
+        Periodic(refresh_reports, timedelta(minutes=10)),
     ]
 
 
