@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
+    from app.channels import bp as channels_bp
     from app.dashboard import bp as dashboard_bp
     from app.health import bp as health_bp
     from app.webhooks import bp as webhooks_bp
@@ -72,3 +73,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(workspaces_bp, url_prefix="/workspace")
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(channels_bp, url_prefix="/channels")
