@@ -55,7 +55,7 @@ ENV = {
     "BASE_URL": BASE_URL,
     "META_APP_SECRET": APP_SECRET,
     "SECRET_KEY": "bench-secret",
-    "FLASK_APP": "bench.ingest_wsgi",
+    "FLASK_APP": "bench._ingest_wsgi",
 }
 
 
@@ -325,7 +325,7 @@ def wait_drained(engine, timeout: float = 600) -> None:
 def main() -> None:
     channels = prepare()
     engine = sa.create_engine(DB_URL.replace("postgresql://", "postgresql+psycopg://"))
-    server = start([sys.executable, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{PORT}", "bench.ingest_wsgi:app"])
+    server = start([sys.executable, "-m", "gunicorn", *GUNICORN, "-b", f"127.0.0.1:{PORT}", "bench._ingest_wsgi:app"])
     worker = start([sys.executable, "-m", "flask", "worker"])
     try:
         wait_for_server()
