@@ -8,7 +8,7 @@ import sys
 import click
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.auth import accounts, api_tokens
@@ -26,6 +26,7 @@ def fail(message: str) -> None:
 
 
 workspace_cli = AppGroup("workspace", help="Manage workspaces.")
+channel_cli = AppGroup("channel", help="Manage channels.")
 token_cli = AppGroup("token", help="Manage personal API tokens.")
 
 
@@ -72,6 +73,41 @@ def token_create(workspace_id: int, email: str, name: str) -> None:
     emit({"token": raw})
 
 
+@channel_cli.command("add")
+@click.option("--workspace", "workspace_id", required=True, type=int)
+@click.option("--type", "kind", required=True)
+@click.option("--name", required=True)
+@click.option("--set", "pairs", multiple=True, help="key=value, once per setting")
+def channel_add(workspace_id: int, kind: str, name: str, pairs: tuple[str, ...]) -> None:
+    """Connect a channel as the UI does (CONTRACT §2)."""
+    from app.channels.adapters.registry import get_adapter
+    from app.channels.connect import ConnectError, connect_channel
+
+    workspace = db.session.get(Workspace, workspace_id)
+    if workspace is None:
+        fail(f"no workspace with id {workspace_id}")
+    settings = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            fail(f"--set expects key=value, got {pair!r}")
+        settings[key.strip()] = value
+    try:
+        # Translated reasons need a request context for the locale (English outside the web).
+        with current_app.test_request_context():
+            channel = connect_channel(workspace, kind, name, settings)
+    except ConnectError as error:
+        db.session.rollback()
+        fail(error.reason)
+    db.session.commit()
+    result = {"id": channel.id, "type": channel.kind.value, **get_adapter(channel).webhook_urls()}
+    if "inbound_token" in channel.credentials:
+        result["inbound_token"] = channel.credentials["inbound_token"]
+    if channel.last_error:
+        click.echo(f"Warning: {channel.last_error}", err=True)
+    emit(result)
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Drain the queues, then exit.")
 def worker(burst: bool) -> None:
@@ -88,4 +124,5 @@ def worker(burst: bool) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(workspace_cli)
     app.cli.add_command(token_cli)
+    app.cli.add_command(channel_cli)
     app.cli.add_command(worker)

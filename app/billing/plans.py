@@ -27,7 +27,8 @@ class Plan:
         return {"seats": self.seats, "channels": self.channels, "messages_per_month": self.messages_per_month}
 
 
-TRIAL = Plan("trial", _l("Trial"), seats=5, channels=3, messages_per_month=500, monthly_usd=None)
+# The trial lets a business try everything: every channel type at once, a real campaign.
+TRIAL = Plan("trial", _l("Trial"), seats=10, channels=10, messages_per_month=10_000, monthly_usd=None)
 STARTER = Plan("starter", _l("Starter"), seats=5, channels=3, messages_per_month=5_000, monthly_usd=29)
 PRO = Plan("pro", _l("Pro"), seats=20, channels=10, messages_per_month=50_000, monthly_usd=99)
 

@@ -83,21 +83,17 @@ def _fail(event: WebhookEvent, error: Exception, malformed: bool) -> None:
         event.locked_until = utcnow() + timedelta(minutes=event.attempts)
 
 
-def _apply_one(event: WebhookEvent, cache: Cache, isolated: bool) -> bool:
-    """Apply one event; with `isolated`, inside a savepoint so its failure spares the batch."""
-    savepoint = db.session.begin_nested() if isolated else None
+def _apply_one(event: WebhookEvent, cache: Cache) -> bool:
+    """Apply one event inside a savepoint, so its failure spares the rest of the batch."""
+    savepoint = db.session.begin_nested()
     try:
         outcome = ingest.apply_event(event, cache)
-        if savepoint is not None:
-            savepoint.commit()
+        savepoint.commit()
     except ValueError as error:  # malformed but signed: recorded, never retried
-        if savepoint is not None:
-            savepoint.rollback()
+        savepoint.rollback()
         _fail(event, error, malformed=True)
         return False
     except Exception as error:
-        if savepoint is None:
-            raise
         savepoint.rollback()
         log.exception("webhook event %s failed", event.id)
         _fail(event, error, malformed=False)
@@ -116,15 +112,30 @@ def _load(ids: list[int]) -> list[WebhookEvent]:
     )
 
 
-def _apply_all(events: list[WebhookEvent], isolated: bool) -> list:
-    """Apply events; the new inbound messages, for the after-commit hooks."""
-    new_messages, cache = [], Cache()
+def _apply_fast(events: list[WebhookEvent]) -> list:
+    """The whole batch in one go: parse all, prefetch what they name, apply, flush once."""
+    cache, parsed = Cache(), []
     for event in events:
-        if isolated:
-            cache = Cache()  # nothing from a rolled-back savepoint may be reused
-        if _apply_one(event, cache, isolated) and isolated:
+        try:
+            parsed.append((event, *ingest.parse_event(event, cache)))
+        except ValueError as error:  # malformed but signed: recorded, never retried
+            _fail(event, error, malformed=True)
+    ingest.prefetch([(channel, adapter, items) for _, adapter, channel, items in parsed], cache)
+    with db.session.no_autoflush:
+        for event, adapter, channel, items in parsed:
+            _finish(event, ingest.apply_parsed(adapter, channel, items, cache))
+    db.session.flush()
+    return cache.new_messages
+
+
+def _apply_isolated(events: list[WebhookEvent]) -> list:
+    """Event by event in savepoints, after the fast path failed as a whole."""
+    new_messages = []
+    for event in events:
+        cache = Cache()  # nothing from a rolled-back savepoint may be reused
+        if _apply_one(event, cache):
             new_messages.extend(cache.new_messages)
-    return new_messages if isolated else cache.new_messages
+    return new_messages
 
 
 def process_batch(ids: list[int]) -> int:
@@ -133,14 +144,14 @@ def process_batch(ids: list[int]) -> int:
     session = db.session()
     events = _load(ids)
     try:
-        new_messages = _apply_all(events, isolated=False)
+        new_messages = _apply_fast(events)
         session.expire_on_commit = False  # the hooks read what we just wrote
         session.commit()
     except Exception:
         session.rollback()
         log.warning("a webhook batch failed as a whole; applying its events one by one")
         events = _load(ids)
-        new_messages = _apply_all(events, isolated=True)
+        new_messages = _apply_isolated(events)
         session.expire_on_commit = False
         session.commit()
     finally:

@@ -53,11 +53,16 @@ def adapter_for_event(event: WebhookEvent, cache: Cache) -> tuple[ChannelAdapter
     return adapter, None
 
 
-def apply_event(event: WebhookEvent, cache: Cache) -> Outcome:
-    """Parse one stored event and apply each normalised event; ValueError when malformed."""
-    adapter, fixed_channel = adapter_for_event(event, cache)
+def parse_event(event: WebhookEvent, cache: Cache) -> tuple[ChannelAdapter, Channel | None, list]:
+    """The adapter, the channel the URL named (if any) and the normalised events; ValueError when
+    malformed."""
+    adapter, channel = adapter_for_event(event, cache)
+    return adapter, channel, adapter.parse_inbound(event.payload or {})
+
+
+def apply_parsed(adapter: ChannelAdapter, fixed_channel: Channel | None, items: list, cache: Cache) -> Outcome:
     outcome = Outcome()
-    for item in adapter.parse_inbound(event.payload or {}):
+    for item in items:
         channel = fixed_channel or threads.channel_for(adapter.kind, item.route_id, cache)
         if channel is None or not channel.is_active:
             outcome.unknown = item.route_id
@@ -69,6 +74,11 @@ def apply_event(event: WebhookEvent, cache: Cache) -> Outcome:
             apply_message(channel, channel_adapter, item, cache)
         outcome.routed += 1
     return outcome
+
+
+def apply_event(event: WebhookEvent, cache: Cache) -> Outcome:
+    """Parse one stored event and apply each normalised event; ValueError when malformed."""
+    return apply_parsed(*parse_event(event, cache), cache)
 
 
 def _existing(channel: Channel, provider_message_id: str, cache: Cache) -> Message | None:
@@ -101,7 +111,7 @@ def apply_message(channel: Channel, adapter: ChannelAdapter, inbound: InboundMes
     conversation = threads.conversation_for(channel, identity, inbound, cache)
     message = Message(
         workspace_id=channel.workspace_id,
-        conversation_id=conversation.id,
+        conversation=conversation,
         channel_id=channel.id,
         direction=Direction.OUT if inbound.is_echo else Direction.IN,
         text=inbound.text,
@@ -170,6 +180,7 @@ def apply_status(channel: Channel, update: StatusUpdate, cache: Cache) -> bool:
 
 def _apply_watermark(channel: Channel, update: StatusUpdate, status: MessageStatus, cache: Cache) -> bool:
     """Messenger delivery/read events: every message we sent up to the watermark."""
+    db.session.flush()
     identity = cache.identities.get((channel.id, update.external_id or ""))
     identity_id = identity.id if identity else None
     if identity_id is None:
@@ -195,6 +206,31 @@ def _apply_watermark(channel: Channel, update: StatusUpdate, status: MessageStat
     )
     changed = [m.advance(status) for m in messages]
     return bool(changed)
+
+
+def prefetch(parsed: list[tuple[Channel | None, ChannelAdapter, list]], cache: Cache) -> None:
+    """Load what a batch will look up (messages by provider id, identities, conversations) in a
+    few queries instead of several per event."""
+    message_keys: dict[int, set[str]] = {}
+    identity_keys: set[tuple[int, str]] = set()
+    for channel, adapter, items in parsed:
+        for item in items:
+            target = channel or threads.channel_for(adapter.kind, item.route_id, cache)
+            if target is None:
+                continue
+            if item.provider_message_id:
+                message_keys.setdefault(target.id, set()).add(item.provider_message_id)
+            if isinstance(item, InboundMessage):
+                identity_keys.add((target.id, item.external_id))
+    for channel_id, ids in message_keys.items():
+        wanted = [pmid for pmid in ids if (channel_id, pmid) not in cache.messages]
+        for pmid in wanted:
+            cache.messages[(channel_id, pmid)] = None
+        for message in db.session.scalars(
+            sa.select(Message).where(Message.channel_id == channel_id, Message.provider_message_id.in_(wanted))
+        ):
+            cache.messages[(channel_id, message.provider_message_id)] = message
+    threads.prefetch(identity_keys, cache)
 
 
 def after_inbound(message: Message) -> None:

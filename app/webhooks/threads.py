@@ -37,10 +37,14 @@ def channel_for(kind: str, route_id: str, cache: Cache) -> Channel | None:
 def find_or_create_identity(
     channel: Channel, external_id: str, name: str | None, contact_fields: dict, cache: Cache
 ) -> ContactIdentity:
-    """The contact as this channel knows them; a new contact the first time they write."""
+    """The contact as this channel knows them; a new contact the first time they write.
+
+    New rows are linked by relationship, not id, so a whole batch is flushed at once.
+    """
     key = (channel.id, external_id)
-    identity = cache.identities.get(key)
-    if identity is None:
+    if key in cache.identities:
+        identity = cache.identities[key]
+    else:
         identity = db.session.scalar(
             sa.select(ContactIdentity).where(
                 ContactIdentity.channel_id == channel.id, ContactIdentity.external_id == external_id
@@ -56,12 +60,34 @@ def find_or_create_identity(
             contact=contact,
         )
         db.session.add(identity)
-        db.session.flush()
         cache.new_identities.append(identity)
+        cache.conversations[key] = None
     elif name and not identity.display_name:
         identity.display_name = name
     cache.identities[key] = identity
     return identity
+
+
+def prefetch(pairs: set[tuple[int, str]], cache: Cache) -> None:
+    """Load the identities of a batch, and each one's latest conversation, in two queries."""
+    pairs = {pair for pair in pairs if pair not in cache.identities}
+    if not pairs:
+        return
+    found = db.session.scalars(
+        sa.select(ContactIdentity).where(sa.tuple_(ContactIdentity.channel_id, ContactIdentity.external_id).in_(pairs))
+    ).all()
+    for pair in pairs:
+        cache.identities[pair] = None
+        cache.conversations[pair] = None
+    by_id = {}
+    for identity in found:
+        cache.identities[(identity.channel_id, identity.external_id)] = identity
+        by_id[identity.id] = (identity.channel_id, identity.external_id)
+    if by_id:
+        for conversation in db.session.scalars(
+            sa.select(Conversation).where(Conversation.identity_id.in_(by_id)).order_by(Conversation.id)
+        ):
+            cache.conversations[by_id[conversation.identity_id]] = conversation  # the newest wins
 
 
 def _referenced_conversation(channel: Channel, references: list[str]) -> Conversation | None:
@@ -82,10 +108,16 @@ def conversation_for(
 ) -> Conversation:
     """One conversation per identity, reopened by new messages; e-mail threads by their headers."""
     threaded = "message_id" in inbound.meta
-    references = [*inbound.meta.get("in_reply_to", []), *reversed(inbound.meta.get("references", []))]
-    conversation = _referenced_conversation(channel, references) if threaded else None
-    if conversation is None and not threaded:
-        conversation = cache.conversations.get(identity.id) or db.session.scalar(
+    key = (channel.id, identity.external_id)
+    conversation = None
+    if threaded:
+        db.session.flush()  # a reply may answer a message of this same batch
+        references = [*inbound.meta.get("in_reply_to", []), *reversed(inbound.meta.get("references", []))]
+        conversation = _referenced_conversation(channel, references)
+    elif key in cache.conversations:
+        conversation = cache.conversations[key]
+    elif identity.id is not None:
+        conversation = db.session.scalar(
             sa.select(Conversation)
             .where(Conversation.identity_id == identity.id)
             .order_by(Conversation.id.desc())
@@ -95,17 +127,16 @@ def conversation_for(
         conversation = Conversation(
             workspace_id=channel.workspace_id,
             channel_id=channel.id,
-            contact_id=identity.contact_id,
-            identity_id=identity.id,
+            contact=identity.contact,
+            identity=identity,
             subject=inbound.meta.get("subject") or None,
             last_message_at=inbound.sent_at,
             preview="",
             unread_count=0,
         )
         db.session.add(conversation)
-        db.session.flush()
     if not threaded:
-        cache.conversations[identity.id] = conversation
+        cache.conversations[key] = conversation
     return conversation
 
 

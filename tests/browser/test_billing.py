@@ -69,7 +69,7 @@ def test_owner_subscribes_through_checkout_and_manages_billing_in_the_portal(sec
     page.get_by_role("link", name="Billing").first.click()
     expect(page.get_by_role("heading", name="Billing")).to_be_visible()
     expect(page.get_by_text("Seats (members and pending invitations)")).to_be_visible()
-    expect(page.get_by_text("1 of 5")).to_be_visible()
+    expect(page.get_by_text("1 of 10")).to_be_visible()
     page.get_by_role("button", name="Subscribe to Pro").click()
     expect(page.get_by_role("heading", name="Fake Stripe Checkout")).to_be_visible()
     assert page.url.startswith(f"{stripe_live.pages_url}/c/pay/cs_")

@@ -100,6 +100,11 @@ class ChannelAdapter(ABC):
     # Inbound webhooks reach us at /webhooks/<webhook_source>[/<channel key>].
     webhook_source: ClassVar[str]
     secret_keys: ClassVar[tuple[str, ...]] = ()  # settings stored encrypted
+    required_settings: ClassVar[tuple[str, ...]] = ()  # CONTRACT §2 keys for `channel add`
+    generated_secrets: ClassVar[tuple[str, ...]] = ()  # made by us on connect (webhook secret, token)
+    route_setting: ClassVar[str | None] = None  # the setting that routes inbound events here
+    # False when a failed check should save the channel as needing attention instead of refusing.
+    check_blocks_connect: ClassVar[bool] = True
     default_rate_per_second: ClassVar[float] = 1.0
 
     def __init__(self, channel: Channel | None = None, config: Mapping | None = None):

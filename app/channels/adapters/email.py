@@ -61,6 +61,10 @@ class EmailAdapter(ChannelAdapter):
     kind = "email"
     webhook_source = "email"
     secret_keys = ("smtp_password", "inbound_token")
+    required_settings = ("address", "smtp_host", "smtp_port", "smtp_security")
+    generated_secrets = ("inbound_token",)
+    route_setting = "address"
+    check_blocks_connect = False  # inbound mail works without SMTP; staff see the SMTP error
     default_rate_per_second = 5.0
 
     def verify_signature(self, body: bytes, headers: Mapping[str, str], url: str) -> bool:

@@ -13,6 +13,7 @@ class InstagramAdapter(MessengerAdapter):
     kind = "instagram"
     meta_object = "instagram"
     route_setting = "ig_user_id"
+    required_settings = ("ig_user_id", "access_token")
     subscribed_fields = SUBSCRIBED_FIELDS
 
     def fetch_profile(self, external_id: str) -> str | None:

@@ -26,6 +26,7 @@ class MessengerAdapter(MetaAdapter):
     kind = "messenger"
     meta_object = "page"
     route_setting = "page_id"
+    required_settings = ("page_id", "access_token")
     subscribed_fields = SUBSCRIBED_FIELDS
 
     def parse_inbound(self, payload: dict) -> list[InboundEvent]:

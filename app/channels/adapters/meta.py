@@ -80,7 +80,7 @@ class GraphClient:
         params, headers = dict(params or {}), dict(headers or {})
         if self.bearer:
             headers["Authorization"] = f"Bearer {self.token}"
-        else:
+        elif self.token:
             params["access_token"] = self.token
         if self.app_secret and self.token:
             params["appsecret_proof"] = appsecret_proof(self.token, self.app_secret)

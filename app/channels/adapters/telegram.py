@@ -41,6 +41,8 @@ class TelegramAdapter(ChannelAdapter):
     kind = "telegram"
     webhook_source = "telegram"
     secret_keys = ("bot_token", "webhook_secret")
+    required_settings = ("bot_token",)
+    generated_secrets = ("webhook_secret",)
     default_rate_per_second = 30.0
 
     def verify_signature(self, body: bytes, headers: Mapping[str, str], url: str) -> bool:

@@ -27,6 +27,7 @@ class WhatsAppAdapter(MetaAdapter):
     kind = "whatsapp"
     meta_object = "whatsapp_business_account"
     route_setting = "phone_number_id"
+    required_settings = ("phone_number_id", "waba_id", "access_token")
     default_rate_per_second = 80.0
 
     def parse_inbound(self, payload: dict) -> list[InboundEvent]:
@@ -134,11 +135,8 @@ class WhatsAppAdapter(MetaAdapter):
         return answer["id"]
 
     def check_credentials(self) -> None:
-        answer = self.graph(bearer=True).call(
-            "GET", self.channel.external_id, params={"fields": "display_phone_number,verified_name"}
-        )
-        if answer.get("display_phone_number"):
-            self.channel.settings = {**self.channel.settings, "display_phone_number": answer["display_phone_number"]}
+        """CONTRACT §2: connecting WhatsApp needs no call; a bad token shows on the first send."""
+        return None
 
     def fetch_media(self, source: str) -> FetchedMedia:
         """A media id: `GET /{media_id}` gives a short-lived URL, fetched with the same token."""

@@ -18,7 +18,7 @@ def test_new_workspace_is_trialing_for_14_days(db):
     ends = datetime.fromisoformat(summary["trial_ends_at"].replace("Z", "+00:00")).replace(tzinfo=None)
     assert abs(ends - (workspace.created_at + timedelta(days=14))) < timedelta(seconds=1)
     assert summary["trial_ends_at"].endswith("Z")
-    assert summary["limits"] == {"seats": 5, "channels": 3, "messages_per_month": 500}
+    assert summary["limits"] == {"seats": 10, "channels": 10, "messages_per_month": 10000}
     assert summary["usage"] == {"seats": 1, "channels": 0, "messages_this_month": 0}
 
 
