@@ -26,4 +26,5 @@ def authenticate() -> None:
     g.membership = membership
 
 
+import app.api.conversations  # noqa: E402, F401
 from app.api import openapi, workspace  # noqa: E402, F401  (routes register on bp)
