@@ -181,3 +181,49 @@ def workspace(db):
 @pytest.fixture
 def owner(workspace):
     return factories.member_of(workspace)
+
+
+# --- channels: the fake provider server -------------------------------------------------------
+
+META_APP_SECRET = "test-meta-app-secret"
+
+
+@pytest.fixture(scope="session")
+def _provider_server():
+    from tests.fakes.provider_server import ProviderServer
+
+    server = ProviderServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def providers(app, _provider_server):
+    """The loopback Graph/Telegram/Twilio fake, with the app's provider URLs pointed at it."""
+    _provider_server.reset()
+    app.config.update(
+        META_GRAPH_URL=_provider_server.graph_url,
+        TELEGRAM_API_URL=_provider_server.telegram_url,
+        TWILIO_API_URL=_provider_server.twilio_url,
+        ALLOWED_FETCH_HOSTS=["127.0.0.1"],
+        META_APP_ID="1234567890",
+        META_APP_SECRET=META_APP_SECRET,
+        META_VERIFY_TOKEN="test-verify-token",
+    )
+    return _provider_server
+
+
+@pytest.fixture(scope="session")
+def _smtp_server():
+    from tests.fakes.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_server(_smtp_server):
+    """A real SMTP server on loopback (with AUTH), emptied per test."""
+    _smtp_server.messages.clear()
+    return _smtp_server

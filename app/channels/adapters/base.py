@@ -30,6 +30,7 @@ class InboundAttachment:
     source: str  # URL, media id or file id, resolved by `fetch_media`
     filename: str = ""
     size: int | None = None
+    content: bytes | None = None  # carried in the payload itself (e-mail MIME parts): no download
 
 
 @dataclass
@@ -124,3 +125,22 @@ class ChannelAdapter(ABC):
     def fetch_media(self, source: str) -> FetchedMedia:
         """Download an inbound attachment named by `source`."""
         raise PermanentError("this channel has no media to fetch")
+
+    # Optional operations with safe defaults.
+
+    def message_tag(self, last_inbound_at: datetime | None) -> str | None:
+        """A provider tag a reply needs at this point of the conversation (Meta HUMAN_AGENT)."""
+        return None
+
+    def fetch_profile(self, external_id: str) -> str | None:
+        """The contact's display name from the provider's profile API, when it has one."""
+        return None
+
+    def webhook_urls(self) -> dict[str, str | None]:
+        """Where the provider must call us: CONTRACT §2's `webhook_url` and `status_url`."""
+        base = (self.config or {}).get("BASE_URL", "").rstrip("/")
+        return {"webhook_url": f"{base}/webhooks/{self.webhook_source}/{self.channel.key}", "status_url": None}
+
+    def disconnect(self) -> None:
+        """Stop the provider pushing to us (Telegram deleteWebhook); best effort."""
+        return None
