@@ -87,8 +87,10 @@ def plan_replies(message: Message, now: datetime | None = None) -> list[Message]
     for name, text, extra in wanted:
         try:
             reply = queue_reply(conversation, None, text, kind=MessageKind.AUTO)
-        except ReplyError as refused:  # a closed window or an opt-out: stay silent, staff can see why
-            log.info("automation %s skipped on conversation %s: %s", name, conversation.id, refused.reason)
+        except ReplyError as refused:  # a closed window or an opt-out: stay silent
+            log.info(
+                "automation %s skipped on conversation %s (%s)", name, conversation.id, getattr(refused, "rule", "")
+            )
             continue
         reply.meta = {**reply.meta, "automation": name, **extra}
         queued.append(reply)

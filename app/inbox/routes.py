@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import to_utc
 from flask_login import current_user, login_required
 
-from app.extensions import db
-from app.inbox import actions, bp, delivery, live, outbound, panel, queries, uploads
+from app.extensions import csrf, db
+from app.inbox import actions, bp, delivery, live, outbound, panel, queries, templates, uploads
 from app.inbox.forms import AssignForm, LabelsForm, ReplyForm, SnoozeForm, StatusForm
 from app.jobs import enqueue
 from app.jobs.inbox import reopen_snoozed
@@ -40,9 +40,13 @@ def _page(conversation: Conversation | None = None, form: ReplyForm | None = Non
 
 def _conversation_context(conversation: Conversation, form: ReplyForm | None) -> dict:
     workspace = current_workspace()
+    policy = outbound.policy_for(conversation)
+    found, error = templates.approved(conversation.channel) if policy.templates_only else ([], None)
     return {
         "thread": queries.thread(conversation, request.args.get("before")),
-        "policy": outbound.policy_for(conversation),
+        "policy": policy,
+        "templates": found,
+        "templates_error": error,
         "form": form or ReplyForm(formdata=None),
         "members": panel.members(workspace),
         "conversation_labels": queries.labels_of([conversation.id]).get(conversation.id, []),
@@ -51,8 +55,6 @@ def _conversation_context(conversation: Conversation, form: ReplyForm | None) ->
         "status_form": StatusForm(formdata=None, status=conversation.status.value),
         "snooze_form": SnoozeForm(formdata=None),
         "labels_form": LabelsForm(formdata=None),
-        "templates": [],
-        "templates_error": None,
     }
 
 
@@ -114,6 +116,7 @@ def poll():
 
 
 @bp.post("/inbox/<int:conversation_id>/reply")
+@csrf.exempt  # the form checks its own CSRF token, so an expired page re-renders with the text kept
 @login_required
 @role_required(Role.AGENT)
 def reply(conversation_id: int):
@@ -138,12 +141,22 @@ def _queue(conversation: Conversation, form: ReplyForm) -> Message:
     upload = None
     if form.attachment.data and form.attachment.data.filename:
         upload = uploads.Upload(form.attachment.data.filename, form.attachment.data.read())
-    template = None
     if form.template_name.data:
-        values = [v.strip() for v in (form.template_vars.data or "").split("|") if v.strip()]
-        name, _sep, language = form.template_name.data.partition(":")
-        template = {"name": name, "language": language or "en_US", "variables": values}
-    return outbound.queue_reply(conversation, current_user, form.text.data, upload, template)
+        return _queue_template(conversation, form)
+    return outbound.queue_reply(conversation, current_user, form.text.data, upload)
+
+
+def _queue_template(conversation: Conversation, form: ReplyForm) -> Message:
+    found, error = templates.approved(conversation.channel)
+    chosen = next((t for t in found if f"{t['name']}:{t['language']}" == form.template_name.data), None)
+    if chosen is None:
+        raise outbound.ReplyError(error or _("Choose one of the approved templates."))
+    values = [v.strip() for v in (form.template_vars.data or "").split("|")]
+    try:
+        payload, text = templates.build(chosen, [v for v in values if v])
+    except ValueError as refused:
+        raise outbound.ReplyError(str(refused)) from refused
+    return outbound.queue_reply(conversation, current_user, text, template=payload)
 
 
 @bp.post("/inbox/<int:conversation_id>/messages/<int:message_id>/retry")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _
 
 from app.models import ChannelKind, Conversation, InboxSettings, utcnow
 from app.privacy.consent import is_opted_out
@@ -26,6 +26,7 @@ class ReplyPolicy:
     templates_only: bool = False
     tag: str | None = None  # Messenger HUMAN_AGENT
     rule: str | None = None
+    # Lazy strings: translated when shown, so jobs (no request, no locale) can evaluate rules too.
     reason: str = ""
     hint: str = ""
 
@@ -85,10 +86,10 @@ def reply_policy(
             "24-hour window: Messenger and Instagram accept replies only within 24 hours of the contact's "
             "last message, and that time has passed."
         ),
-        hint=_("Wait for the contact to write again.")
-        + (
-            " " + _("Admins can enable the human agent tag in inbox settings to answer up to 7 days later.")
-            if kind == ChannelKind.MESSENGER
-            else ""
-        ),
+        hint=_(
+            "Wait for the contact to write again. Admins can enable the human agent tag in inbox settings "
+            "to answer up to 7 days later."
+        )
+        if kind == ChannelKind.MESSENGER
+        else _("Wait for the contact to write again."),
     )

@@ -161,6 +161,30 @@ def _token(call: dict) -> str:
     return auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else call["query"].get("access_token", "")
 
 
+# GET /{waba_id}/message_templates, as Graph answers it (one approved, one still in review).
+WHATSAPP_TEMPLATES = {
+    "data": [
+        {
+            "name": "order_ready",
+            "language": "en_US",
+            "status": "APPROVED",
+            "category": "UTILITY",
+            "id": "594425479261596",
+            "components": [{"type": "BODY", "text": "Hi {{1}}, your order {{2}} is ready for pickup."}],
+        },
+        {
+            "name": "spring_promo",
+            "language": "es_MX",
+            "status": "PENDING",
+            "category": "MARKETING",
+            "id": "594425479261597",
+            "components": [{"type": "BODY", "text": "¡Promoción de primavera!"}],
+        },
+    ],
+    "paging": {"cursors": {"before": "MAZDZD", "after": "MjQZD"}},
+}
+
+
 def graph(server: ProviderServer, call: dict, parts: list[str]) -> tuple[int, dict]:
     if _token(call) == BAD_TOKEN:
         return 400, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}
@@ -184,6 +208,8 @@ def graph(server: ProviderServer, call: dict, parts: list[str]) -> tuple[int, di
         }
     if len(tail) == 2 and tail[1] == "subscribed_apps":
         return 200, {"success": True}
+    if len(tail) == 2 and tail[1] == "message_templates":
+        return 200, WHATSAPP_TEMPLATES
     if len(tail) == 2 and tail[1] == "media":
         return 200, {"id": f"media-{n}"}
     if len(tail) == 2 and tail[1] == "messages":
