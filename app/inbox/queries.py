@@ -158,32 +158,26 @@ def labels_of(conversation_ids: list[int]) -> dict[int, list[Label]]:
     return found
 
 
-def status_counts(workspace: Workspace) -> dict[str, str]:
-    """Conversations per status in one index-only statement, each capped at COUNT_CAP ("999+")."""
+def status_counts(workspace: Workspace) -> tuple[dict[str, str], int]:
+    """Conversations per status, and those with unread messages, in one index-only statement.
 
-    def capped(status: ConversationStatus):
+    Each count stops at COUNT_CAP ("999+"): exact totals would count every row on every render.
+    """
+
+    def capped(*conditions):
         rows = (
             sa.select(sa.literal(1))
-            .where(Conversation.workspace_id == workspace.id, Conversation.status == status)
+            .where(Conversation.workspace_id == workspace.id, *conditions)
             .limit(COUNT_CAP + 1)
             .subquery()
         )
         return sa.select(sa.func.count()).select_from(rows).scalar_subquery()
 
     statuses = list(ConversationStatus)
-    values = db.session.execute(sa.select(*[capped(s) for s in statuses])).one()
-    return {s.value: (f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)) for s, n in zip(statuses, values, strict=True)}
-
-
-def unread_conversations(workspace: Workspace) -> int:
-    """How many conversations have unread messages (capped like the status counts), for the page title."""
-    rows = (
-        sa.select(sa.literal(1))
-        .where(Conversation.workspace_id == workspace.id, Conversation.unread_count > 0)
-        .limit(COUNT_CAP + 1)
-        .subquery()
-    )
-    return db.session.scalar(sa.select(sa.func.count()).select_from(rows))
+    parts = [capped(Conversation.status == s) for s in statuses] + [capped(Conversation.unread_count > 0)]
+    *values, unread = db.session.execute(sa.select(*parts)).one()
+    counts = {s.value: (f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)) for s, n in zip(statuses, values, strict=True)}
+    return counts, unread
 
 
 def thread(

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import csrf, db
 from app.inbox import actions, bp, delivery, live, outbound, panel, queries, templates, uploads
-from app.inbox.forms import AssignForm, LabelsForm, ReplyForm, SnoozeForm, StatusForm
+from app.inbox.forms import LabelsForm, ReplyForm, SnoozeForm, StatusForm
 from app.jobs import enqueue
 from app.jobs.inbox import reopen_snoozed
 from app.models import Attachment, AttachmentState, Conversation, ConversationStatus, Message, Role
@@ -24,37 +24,46 @@ def _filters() -> queries.Filters:
 def _page(conversation: Conversation | None = None, form: ReplyForm | None = None, status: int = 200):
     workspace = current_workspace()
     filters = _filters()
+    counts, unread = queries.status_counts(workspace)
+    page = queries.conversation_list(workspace, current_user, filters, request.args.get("cursor"))
     context = {
         "filters": filters,
-        "page": queries.conversation_list(workspace, current_user, filters, request.args.get("cursor")),
-        "counts": queries.status_counts(workspace),
-        "unread": queries.unread_conversations(workspace),
+        "page": page,
+        "counts": counts,
+        "unread": unread,
         "conversation": conversation,
         "channels": panel.channels(workspace),
         "labels": panel.labels(workspace),
     }
     if conversation is not None:
-        context.update(_conversation_context(conversation, form))
+        context.update(_conversation_context(conversation, form, page))
     return render_template("inbox/index.html", **context), status
 
 
-def _conversation_context(conversation: Conversation, form: ReplyForm | None) -> dict:
-    workspace = current_workspace()
+def _conversation_context(conversation: Conversation, form: ReplyForm | None, page: queries.Page) -> dict:
     policy = outbound.policy_for(conversation)
     found, error = templates.approved(conversation.channel) if policy.templates_only else ([], None)
+    labels = page.labels if conversation in page.items else queries.labels_of([conversation.id])
     return {
         "thread": queries.thread(conversation, request.args.get("before")),
         "policy": policy,
         "templates": found,
         "templates_error": error,
         "form": form or ReplyForm(formdata=None),
+        "conversation_labels": labels.get(conversation.id, []),
+    }
+
+
+def _panel_context(conversation: Conversation) -> dict:
+    workspace = current_workspace()
+    return {
+        "conversation": conversation,
+        "filters": _filters(),
         "members": panel.members(workspace),
+        "labels": panel.labels(workspace),
         "conversation_labels": queries.labels_of([conversation.id]).get(conversation.id, []),
         "panel": panel.contact_panel(conversation.contact_id, workspace.id),
-        "assign_form": AssignForm(formdata=None),
         "status_form": StatusForm(formdata=None, status=conversation.status.value),
-        "snooze_form": SnoozeForm(formdata=None),
-        "labels_form": LabelsForm(formdata=None),
     }
 
 
@@ -86,9 +95,21 @@ def list_partial():
 @role_required(Role.AGENT)
 def conversation(conversation_id: int):
     conversation = get_or_404(Conversation, conversation_id)
+    html = _page(conversation)[0]
+    # Read once shown; committing after rendering spares reloading every expired row.
     if actions.mark_read(conversation):
         db.session.commit()
-    return _page(conversation)[0]
+    return html
+
+
+@bp.get("/inbox/<int:conversation_id>/panel")
+@login_required
+@role_required(Role.AGENT)
+def panel_partial(conversation_id: int):
+    """The contact's panel and the assign/labels/snooze forms, fetched after the page (or opened alone)."""
+    conversation = get_or_404(Conversation, conversation_id)
+    template = "inbox/_panel.html" if request.headers.get("X-Requested-With") == "fetch" else "inbox/panel.html"
+    return render_template(template, **_panel_context(conversation))
 
 
 @bp.get("/inbox/<int:conversation_id>/thread")
@@ -96,11 +117,12 @@ def conversation(conversation_id: int):
 @role_required(Role.AGENT)
 def thread_partial(conversation_id: int):
     conversation = get_or_404(Conversation, conversation_id)
-    if actions.mark_read(conversation):
-        db.session.commit()
-    return render_template(
+    html = render_template(
         "inbox/_thread.html", conversation=conversation, thread=queries.thread(conversation), filters=_filters()
     )
+    if actions.mark_read(conversation):
+        db.session.commit()
+    return html
 
 
 @bp.get("/inbox/poll")

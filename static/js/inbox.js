@@ -130,9 +130,18 @@
     if (actions[event.key]) { event.preventDefault(); actions[event.key](); }
   }
 
+  // The contact's panel loads after the page, so the conversation shows first.
+  function loadPanel() {
+    var holder = document.getElementById("contact-panel");
+    var url = holder && holder.getAttribute("data-panel-url");
+    if (!url) { return; }
+    fetchText(url).then(function (html) { holder.outerHTML = html; }).catch(function () { /* the link stays */ });
+  }
+
   function start() {
     root = document.getElementById("inbox");
     if (!root) { return; }
+    loadPanel();
     var thread = document.getElementById("thread");
     if (thread) { thread.scrollTop = thread.scrollHeight; }
     document.addEventListener("keydown", onKey);

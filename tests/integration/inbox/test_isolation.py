@@ -17,6 +17,7 @@ from tests.factories import (
 ROUTES = [
     ("GET", "/inbox/{conversation}"),
     ("GET", "/inbox/{conversation}/thread"),
+    ("GET", "/inbox/{conversation}/panel"),
     ("POST", "/inbox/{conversation}/reply"),
     ("POST", "/inbox/{conversation}/assign"),
     ("POST", "/inbox/{conversation}/status"),

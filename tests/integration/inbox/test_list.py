@@ -102,11 +102,14 @@ def test_conversations_with_the_same_time_page_by_id(workspace, owner):
     assert [c.id for c in first.items + second.items] == sorted((c.id for c in made), reverse=True)
 
 
-def test_status_counts_per_status(workspace):
+def test_status_counts_per_status_and_unread(workspace):
     _conversation(workspace)
     _conversation(workspace)
-    _conversation(workspace, status=ConversationStatus.RESOLVED)
-    assert queries.status_counts(workspace) == {"open": "2", "pending": "0", "resolved": "1", "snoozed": "0"}
+    resolved = _conversation(workspace, status=ConversationStatus.RESOLVED)
+    resolved.unread_count = 0
+    db.session.commit()
+    counts, unread = queries.status_counts(workspace)
+    assert counts == {"open": "2", "pending": "0", "resolved": "1", "snoozed": "0"} and unread == 2
 
 
 def test_inbox_page_lists_conversations_and_shows_unread_in_title(client, login_as, workspace, owner):

@@ -140,3 +140,23 @@ def test_list_and_thread_partials_render_for_live_updates(client, login_as, work
     assert "Live text" in client.get("/inbox/list").get_data(as_text=True)
     assert "Live text" in client.get(f"/inbox/{conversation.id}/thread").get_data(as_text=True)
     assert _fresh(conversation.id).unread_count == 0
+
+
+def test_contact_panel_shows_identities_tags_consent_and_the_contact_link(client, login_as, workspace, owner):
+    from app.models import ChannelKind, ConsentStatus
+    from app.privacy.consent import record_consent
+    from tests.factories import make_contact
+
+    channel = make_channel(workspace, ChannelKind.SMS, name="Main SMS line")
+    contact = make_contact(
+        workspace, channel, name="Olivia Brown", external_id="+14155550123", notes="Allergic to nuts"
+    )
+    conversation = make_conversation(channel, contact)
+    record_consent(contact, ChannelKind.SMS, ConsentStatus.WITHDRAWN, "keyword", "STOP")
+    db.session.commit()
+    login_as(owner, workspace)
+    html = client.get(f"/inbox/{conversation.id}/panel", headers={"X-Requested-With": "fetch"}).get_data(as_text=True)
+    assert "Main SMS line" in html and "+14155550123" in html and "Allergic to nuts" in html
+    assert "withdrawn (opted out)" in html and f'href="/contacts/{contact.id}"' in html
+    assert "<html" not in html  # a fragment for the page; without JavaScript the link opens a full page
+    assert "<html" in client.get(f"/inbox/{conversation.id}/panel").get_data(as_text=True)
