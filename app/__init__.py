@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.dashboard import bp as dashboard_bp
     from app.health import bp as health_bp
     from app.inbox import bp as inbox_bp
+    from app.webhooks import bp as webhooks_bp
     from app.workspaces import bp as workspaces_bp
 
     app.register_blueprint(health_bp)
@@ -74,3 +75,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(workspaces_bp, url_prefix="/workspace")
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(webhooks_bp)

@@ -37,3 +37,7 @@ class WebhookEvent(Base):
     last_error: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     received_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     processed_at: so.Mapped[datetime | None] = so.mapped_column(index=True)
+    # A worker's claim on a pending event; a claim that outlives its worker simply expires.
+    locked_until: so.Mapped[datetime | None]
+    # The page/account/number id nobody has connected, for an unrouted event (shown to admins).
+    route_id: so.Mapped[str | None] = so.mapped_column(sa.String(255))

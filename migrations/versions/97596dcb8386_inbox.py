@@ -1,7 +1,7 @@
 """Inbox: labels, canned responses, inbox settings, keyword rules; inbox filter and search indexes.
 
 Revision ID: 97596dcb8386
-Revises: ba0c357a8361
+Revises: f2a0e1923899
 Create Date: 2026-11-23 10:59:06.260758
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '97596dcb8386'
-down_revision = 'ba0c357a8361'
+down_revision = 'f2a0e1923899'
 branch_labels = None
 depends_on = None
 

@@ -3,33 +3,67 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
+import time
 from datetime import timedelta
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import ChannelKind, Conversation, Direction, Message, MessageKind, utcnow
+from app.models import ChannelKind, Direction, Message, MessageKind, utcnow
 from tests import factories
+from tests.fakes import samples
+from tests.fakes.signing import meta_headers
 
 _n = itertools.count(1)
+APP_SECRET = "browser-meta-app-secret"
+
+
+def telegram_webhook(live_server, channel_key: str, text: str) -> None:
+    """Telegram pushing an update to our webhook, as the Bot API does."""
+    update = samples.load("telegram", "text")
+    number = next(_n)
+    update["update_id"] += number
+    update["message"].update(message_id=1000 + number, date=int(time.time()), text=text)
+    update["message"]["chat"]["id"] = update["message"]["from"]["id"] = 400123456
+    answer = requests.post(
+        f"{live_server.base_url}/webhooks/telegram/{channel_key}",
+        json=update,
+        headers={"X-Telegram-Bot-Api-Secret-Token": "tg-secret"},
+        timeout=10,
+    )
+    assert answer.status_code == 200
 
 
 @pytest.fixture
 def inbox(live_server, _provider_server):
     """A workspace with an owner and a Telegram conversation, on the live server's database."""
     _provider_server.reset()
-    live_server.config.update(TELEGRAM_API_URL=_provider_server.telegram_url, META_GRAPH_URL=_provider_server.graph_url)
+    live_server.config.update(
+        TELEGRAM_API_URL=_provider_server.telegram_url,
+        META_GRAPH_URL=_provider_server.graph_url,
+        META_APP_SECRET=APP_SECRET,
+    )
     with live_server.app_context():
         email = f"agent{next(_n)}@example.com"
         owner = factories.make_user(email=email, name="Ana Agent")
         workspace = factories.make_workspace(owner=owner)
-        channel = factories.make_channel(workspace, ChannelKind.TELEGRAM, credentials={"bot_token": "123:ABC"})
+        channel = factories.make_channel(
+            workspace, ChannelKind.TELEGRAM, credentials={"bot_token": "123:ABC", "webhook_secret": "tg-secret"}
+        )
         contact = factories.make_contact(workspace, channel, name="Ahmed Khan", external_id="400123456")
         conversation = factories.make_conversation(channel, contact)
         factories.make_inbound(conversation, "Do you deliver to Roma Norte?")
-        yield {"email": email, "workspace_id": workspace.id, "conversation_id": conversation.id, "server": live_server}
+        yield {
+            "email": email,
+            "workspace_id": workspace.id,
+            "conversation_id": conversation.id,
+            "channel_key": channel.key,
+            "server": live_server,
+        }
 
 
 def sign_in(page, email):
@@ -40,19 +74,13 @@ def sign_in(page, email):
     expect(page).not_to_have_url(re.compile(r"/login"))
 
 
-def store_inbound(live_server, conversation_id: int, text: str) -> None:
-    """What webhook ingestion does for a new message, straight into the live server's database."""
-    with live_server.app_context():
-        factories.make_inbound(db.session.get(Conversation, conversation_id), text, at=utcnow() + timedelta(seconds=1))
-
-
 def test_new_message_appears_without_reload_then_reply_and_private_note(page, inbox, _provider_server):
     sign_in(page, inbox["email"])
     page.goto(f"/inbox/{inbox['conversation_id']}")
     expect(page.locator("#thread")).to_contain_text("Do you deliver to Roma Norte?")
     page.evaluate("window.__sameDocument = true")
 
-    store_inbound(inbox["server"], inbox["conversation_id"], "And two croissants, please")
+    telegram_webhook(inbox["server"], inbox["channel_key"], "And two croissants, please")
     expect(page.locator("#thread")).to_contain_text("And two croissants, please")
     expect(page.locator("#conversation-list")).to_contain_text("And two croissants, please")
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
@@ -136,3 +164,32 @@ def test_phone_sized_window_shows_one_pane_at_a_time(browser, live_server, inbox
     page.get_by_role("link", name="← Conversations").click()
     expect(page.locator(".inbox-list-pane")).to_be_visible()
     context.close()
+
+
+def test_tick_moves_to_delivered_when_the_status_webhook_arrives(page, inbox, _provider_server):
+    with inbox["server"].app_context():
+        workspace = db.session.get(factories.Workspace, inbox["workspace_id"])
+        channel = factories.make_channel(
+            workspace, ChannelKind.WHATSAPP, settings={"waba_id": "102290129340398"}, external_id="106540352242922"
+        )
+        contact = factories.make_contact(workspace, channel, name="Sheena Nelson", external_id="5215512345678")
+        conversation = factories.make_conversation(channel, contact)
+        factories.make_inbound(conversation, "¿A qué hora abren mañana?")
+        conversation_id = conversation.id
+    sign_in(page, inbox["email"])
+    page.goto(f"/inbox/{conversation_id}")
+    page.locator("[data-reply-box]").fill("A las 8.")
+    page.get_by_role("button", name="Send", exact=True).click()
+    last = page.locator("article.message.out").last
+    expect(last.locator(".tick")).to_contain_text("Sent")
+    with inbox["server"].app_context():
+        sent = db.session.query(Message).filter_by(conversation_id=conversation_id, direction=Direction.OUT).one()
+        wamid = sent.provider_message_id
+    status = samples.load("whatsapp", "status_delivered")
+    status["entry"][0]["changes"][0]["value"]["statuses"][0].update(id=wamid, timestamp=str(int(time.time())))
+    body = json.dumps(status).encode()
+    answer = requests.post(
+        f"{inbox['server'].base_url}/webhooks/meta", data=body, headers=meta_headers(body, APP_SECRET), timeout=10
+    )
+    assert answer.status_code == 200
+    expect(last.locator(".tick")).to_contain_text("Delivered")

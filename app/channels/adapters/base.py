@@ -132,6 +132,10 @@ class ChannelAdapter(ABC):
         """A provider tag a reply needs at this point of the conversation (Meta HUMAN_AGENT)."""
         return None
 
+    def contact_fields(self, external_id: str) -> dict:
+        """What a new contact's profile learns from their id on this channel (phone, email)."""
+        return {}
+
     def fetch_profile(self, external_id: str) -> str | None:
         """The contact's display name from the provider's profile API, when it has one."""
         return None

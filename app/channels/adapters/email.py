@@ -171,6 +171,9 @@ class EmailAdapter(ChannelAdapter):
                 mail.add_attachment(handle.read(), maintype=maintype, subtype=subtype, filename=message.attachment_name)
         return mail
 
+    def contact_fields(self, external_id: str) -> dict:
+        return {"email": external_id}
+
     def send(self, message: OutboundMessage) -> SendResult:
         mail = self.compose(message)
         self._smtp(lambda server: server.send_message(mail))

@@ -100,6 +100,9 @@ class TwilioSmsAdapter(ChannelAdapter):
     def webhook_urls(self) -> dict[str, str | None]:
         return {"webhook_url": self.inbound_url(), "status_url": self.status_callback_url()}
 
+    def contact_fields(self, external_id: str) -> dict:
+        return {"phone": external_id}
+
     def send(self, message: OutboundMessage) -> SendResult:
         form = {
             "To": message.to,

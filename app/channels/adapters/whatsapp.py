@@ -99,6 +99,9 @@ class WhatsAppAdapter(MetaAdapter):
             meta={"context": message["context"]} if message.get("context") else {},
         )
 
+    def contact_fields(self, external_id: str) -> dict:
+        return {"phone": "+" + external_id.lstrip("+")}
+
     def send(self, message: OutboundMessage) -> SendResult:
         body: dict = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": message.to}
         if message.template:

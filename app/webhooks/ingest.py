@@ -1,0 +1,208 @@
+"""Applying stored provider events: messages, echoes, edits and delivery statuses.
+
+Hooks for other features have one call site each: `after_inbound(message)` for every new
+inbound message, and `apply_status()` returning False when no Message matched.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.channels.adapters.base import ChannelAdapter, InboundMessage, StatusUpdate
+from app.channels.adapters.registry import adapter_for_meta_object, get_adapter
+from app.extensions import db
+from app.models import (
+    Attachment,
+    AttachmentState,
+    Channel,
+    Conversation,
+    Direction,
+    Message,
+    MessageStatus,
+    WebhookEvent,
+    utcnow,
+)
+from app.webhooks import threads
+from app.webhooks.attachment_rules import refusal
+from app.webhooks.threads import Cache
+
+log = logging.getLogger(__name__)
+STATUS_RANK_ORDER = [MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ]
+
+
+@dataclass
+class Outcome:
+    routed: int = 0
+    unknown: str | None = None  # a route id nobody connected
+
+
+def adapter_for_event(event: WebhookEvent, cache: Cache) -> tuple[ChannelAdapter, Channel | None]:
+    """Channel-keyed sources name their channel; Meta's app-wide deliveries name an object."""
+    if event.channel_id is not None:
+        channel = cache.channels.get(event.channel_id) or db.session.get(Channel, event.channel_id)
+        if channel is None:
+            raise ValueError("the channel of this event no longer exists")
+        cache.channels[event.channel_id] = channel
+        return get_adapter(channel), channel
+    adapter = adapter_for_meta_object((event.payload or {}).get("object"))
+    if adapter is None:
+        raise ValueError(f"unknown Meta object {(event.payload or {}).get('object')!r}")
+    return adapter, None
+
+
+def apply_event(event: WebhookEvent, cache: Cache) -> Outcome:
+    """Parse one stored event and apply each normalised event; ValueError when malformed."""
+    adapter, fixed_channel = adapter_for_event(event, cache)
+    outcome = Outcome()
+    for item in adapter.parse_inbound(event.payload or {}):
+        channel = fixed_channel or threads.channel_for(adapter.kind, item.route_id, cache)
+        if channel is None or not channel.is_active:
+            outcome.unknown = item.route_id
+            continue
+        channel_adapter = adapter if fixed_channel else get_adapter(channel)
+        if isinstance(item, StatusUpdate):
+            apply_status(channel, item, cache)
+        else:
+            apply_message(channel, channel_adapter, item, cache)
+        outcome.routed += 1
+    return outcome
+
+
+def _existing(channel: Channel, provider_message_id: str, cache: Cache) -> Message | None:
+    key = (channel.id, provider_message_id)
+    if key not in cache.messages:
+        cache.messages[key] = db.session.scalar(
+            sa.select(Message).where(
+                Message.channel_id == channel.id, Message.provider_message_id == provider_message_id
+            )
+        )
+    return cache.messages[key]
+
+
+def apply_message(channel: Channel, adapter: ChannelAdapter, inbound: InboundMessage, cache: Cache) -> Message | None:
+    """Insert the message once per (channel, provider id); an edit updates the text it replaces."""
+    existing = _existing(channel, inbound.provider_message_id, cache)
+    if existing is not None:
+        if inbound.edited and existing.text != inbound.text:
+            existing.text = inbound.text
+            existing.meta = {**(existing.meta or {}), "edited_at": utcnow().isoformat()}
+        return None
+    identity = threads.find_or_create_identity(
+        channel,
+        inbound.external_id,
+        None if inbound.is_echo else inbound.contact_name,
+        adapter.contact_fields(inbound.external_id),
+        cache,
+    )
+    inbound.sent_at = inbound.sent_at or utcnow()
+    conversation = threads.conversation_for(channel, identity, inbound, cache)
+    message = Message(
+        workspace_id=channel.workspace_id,
+        conversation_id=conversation.id,
+        channel_id=channel.id,
+        direction=Direction.OUT if inbound.is_echo else Direction.IN,
+        text=inbound.text,
+        status=MessageStatus.SENT if inbound.is_echo else MessageStatus.RECEIVED,
+        provider_message_id=inbound.provider_message_id,
+        is_echo=inbound.is_echo,
+        meta=inbound.meta,
+        created_at=inbound.sent_at,
+    )
+    message.attachments = [_attachment(channel, a) for a in inbound.attachments]
+    db.session.add(message)
+    cache.messages[(channel.id, inbound.provider_message_id)] = message
+    _touch(conversation, message, inbound)
+    if not inbound.is_echo:
+        identity.last_inbound_at = max(identity.last_inbound_at or inbound.sent_at, inbound.sent_at)
+        cache.new_messages.append(message)
+    return message
+
+
+def _attachment(channel: Channel, inbound) -> Attachment:
+    row = Attachment(
+        workspace_id=channel.workspace_id,
+        content_type=inbound.content_type[:120],
+        filename=(inbound.filename or "")[:255],
+        size=inbound.size,
+        source=inbound.source,
+        state=AttachmentState.PENDING,
+    )
+    if inbound.content is not None:  # e-mail parts arrive with the message itself
+        from app.storage import get_storage
+
+        reason = refusal(inbound.content_type, len(inbound.content))
+        if reason:
+            row.state, row.error = AttachmentState.FAILED, reason
+        else:
+            row.storage_key = get_storage().save(channel.workspace_id, inbound.content)
+            row.state, row.size = AttachmentState.STORED, len(inbound.content)
+    return row
+
+
+def _touch(conversation: Conversation, message: Message, inbound: InboundMessage) -> None:
+    """The denormalised inbox fields: last activity, preview, unread count, window start."""
+    at = message.created_at
+    if conversation.last_message_at is None or at >= conversation.last_message_at:
+        conversation.last_message_at = at
+        names = ", ".join(a.filename or a.content_type for a in message.attachments)
+        conversation.preview = (message.text or names)[:200]
+    if message.direction == Direction.IN:
+        conversation.unread_count = (conversation.unread_count or 0) + 1
+        conversation.last_inbound_at = max(conversation.last_inbound_at or at, at)
+        threads.reopen(conversation)
+
+
+def apply_status(channel: Channel, update: StatusUpdate, cache: Cache) -> bool:
+    """Move our message's status forward only. False when no Message matched: the single place
+    where campaign recipients can be tried instead."""
+    status = MessageStatus(update.status)
+    if update.provider_message_id:
+        message = _existing(channel, update.provider_message_id, cache)
+        if message is None:
+            return False
+        message.advance(status, update.error)
+        return True
+    return _apply_watermark(channel, update, status, cache)
+
+
+def _apply_watermark(channel: Channel, update: StatusUpdate, status: MessageStatus, cache: Cache) -> bool:
+    """Messenger delivery/read events: every message we sent up to the watermark."""
+    identity = cache.identities.get((channel.id, update.external_id or ""))
+    identity_id = identity.id if identity else None
+    if identity_id is None:
+        from app.models import ContactIdentity
+
+        identity_id = db.session.scalar(
+            sa.select(ContactIdentity.id).where(
+                ContactIdentity.channel_id == channel.id, ContactIdentity.external_id == update.external_id
+            )
+        )
+    if identity_id is None:
+        return False
+    earlier = STATUS_RANK_ORDER[: STATUS_RANK_ORDER.index(status)] if status in STATUS_RANK_ORDER else []
+    messages = db.session.scalars(
+        sa.select(Message)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(
+            Conversation.identity_id == identity_id,
+            Message.direction == Direction.OUT,
+            Message.status.in_(earlier),
+            Message.created_at <= (update.watermark or utcnow()),
+        )
+    )
+    changed = [m.advance(status) for m in messages]
+    return bool(changed)
+
+
+def after_inbound(message: Message) -> None:
+    """Runs after the batch holding a new inbound message commits. Today: download its
+    attachments. Auto-replies (inbox) and opt-out keywords (campaigns) plug in here."""
+    from app.jobs import enqueue
+    from app.jobs.attachments import download_attachment
+
+    for attachment in message.attachments:
+        if attachment.state == AttachmentState.PENDING:
+            enqueue(download_attachment, attachment.id)
