@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.contacts import bp as contacts_bp
     from app.dashboard import bp as dashboard_bp
     from app.health import bp as health_bp
+    from app.inbox import bp as inbox_bp
     from app.privacy.views import bp as privacy_bp
     from app.reports import bp as reports_bp
     from app.webhooks import bp as webhooks_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(workspaces_bp, url_prefix="/workspace")
     app.register_blueprint(billing_bp)
+    app.register_blueprint(inbox_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(contacts_bp)

@@ -151,3 +151,26 @@ def make_attachment(message: Message, content: bytes = b"\x89PNG fake image byte
     db.session.add(attachment)
     db.session.commit()
     return attachment
+
+
+def make_inbound(conversation: Conversation, text: str = "Hello", at=None, **fields) -> Message:
+    """An inbound message as ingestion stores it: the conversation's activity, window and unread move too."""
+    from app.models import ContactIdentity, utcnow
+
+    at = at or utcnow()
+    message = make_message(conversation, Direction.IN, text=text, created_at=at, **fields)
+    conversation.last_message_at = conversation.last_inbound_at = at
+    conversation.unread_count += 1
+    if conversation.identity_id:
+        db.session.get(ContactIdentity, conversation.identity_id).last_inbound_at = at
+    db.session.commit()
+    return message
+
+
+def make_label(workspace: Workspace, name: str = "VIP"):
+    from app.models import Label
+
+    label = Label(workspace_id=workspace.id, name=name)
+    db.session.add(label)
+    db.session.commit()
+    return label

@@ -27,7 +27,8 @@ def authenticate() -> None:
 
 
 from app.api import (  # noqa: E402, F401  (routes register on bp)
-    contact_data,  # noqa: E402, F401
+    contact_data,
+    conversations,
     openapi,
     workspace,
 )

@@ -12,6 +12,7 @@ from flask import Flask
 from redis import Redis
 
 from app.jobs import enqueue, run_inline
+from app.jobs.inbox import reopen_due_snoozes
 from app.jobs.ingest import requeue_stale_events
 from app.jobs.maintenance import purge_expired_credentials
 from app.jobs.outbound import requeue_stale_messages
@@ -34,6 +35,7 @@ class Periodic:
 def periodic_job_definitions() -> list[Periodic]:
     return [
         Periodic(purge_expired_credentials, timedelta(hours=1)),
+        Periodic(reopen_due_snoozes, timedelta(minutes=1)),
         Periodic(requeue_stale_events, timedelta(minutes=1)),
         Periodic(requeue_stale_messages, timedelta(minutes=10)),
         Periodic(run_retention, timedelta(days=1)),

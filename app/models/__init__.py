@@ -106,3 +106,6 @@ __all__ = [
     "new_token",
     "utcnow",
 ]
+from app.models.inbox import CannedResponse, ConversationLabel, InboxSettings, KeywordRule, Label  # noqa: E402
+
+__all__ += ["CannedResponse", "ConversationLabel", "InboxSettings", "KeywordRule", "Label"]

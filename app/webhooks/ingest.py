@@ -234,11 +234,14 @@ def prefetch(parsed: list[tuple[Channel | None, ChannelAdapter, list]], cache: C
 
 
 def after_inbound(message: Message) -> None:
-    """Runs after the batch holding a new inbound message commits. Today: download its
-    attachments. Auto-replies (inbox) and opt-out keywords (campaigns) plug in here."""
+    """Runs after the batch holding a new inbound message commits: download its attachments,
+    then auto-replies (inbox automation)."""
+    from app.inbox.automation import after_inbound as run_automation
     from app.jobs import enqueue
     from app.jobs.attachments import download_attachment
 
     for attachment in message.attachments:
         if attachment.state == AttachmentState.PENDING:
             enqueue(download_attachment, attachment.id)
+    if not message.is_echo:
+        enqueue(run_automation, message.id)

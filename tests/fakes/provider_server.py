@@ -165,6 +165,69 @@ def _token(call: dict) -> str:
     return auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else call["query"].get("access_token", "")
 
 
+# GET /{waba_id}/message_templates, as Graph answers it (one approved, one still in review).
+WHATSAPP_TEMPLATES = {
+    "data": [
+        {
+            "name": "order_ready",
+            "language": "en_US",
+            "status": "APPROVED",
+            "category": "UTILITY",
+            "id": "594425479261596",
+            "components": [{"type": "BODY", "text": "Hi {{1}}, your order {{2}} is ready for pickup."}],
+        },
+        {
+            "name": "spring_promo",
+            "language": "es_MX",
+            "status": "PENDING",
+            "category": "MARKETING",
+            "id": "594425479261597",
+            "components": [{"type": "BODY", "text": "¡Promoción de primavera!"}],
+        },
+    ],
+    "paging": {"cursors": {"before": "MAZDZD", "after": "MjQZD"}},
+}
+
+
+ME_ACCOUNTS = {
+    "data": [
+        {
+            "id": "1122334455",
+            "name": "Café Aurora",
+            "access_token": "page-token-1122334455",
+            "category": "Café",
+            "tasks": ["MESSAGING", "MODERATE"],
+            "instagram_business_account": {"id": "17841400000000001", "username": "cafe.aurora"},
+        }
+    ],
+    "paging": {"cursors": {"before": "a", "after": "b"}},
+}
+
+
+def _graph_send(server: ProviderServer, call: dict, node: str, n: int) -> tuple[int, dict]:
+    """POST /{node}/messages: WhatsApp Cloud API or the Messenger Send API answer."""
+    sent = call["json"] or {}
+    if sent.get("messaging_product") == "whatsapp":
+        to = sent.get("to", "")
+        return 200, {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": to, "wa_id": to}],
+            "messages": [{"id": f"wamid.HBgLMTU1NTAwMDAwMDAVAgARGBI{n:06d}"}],
+        }
+    recipient = (sent.get("recipient") or {}).get("id") or json.loads(call["form"].get("recipient", "{}")).get("id")
+    return 200, {"recipient_id": recipient, "message_id": f"m_fake{n:08d}"}
+
+
+# Graph edges (`/{version}/{node}/{edge}`) and the fake's answer to each.
+GRAPH_EDGES = {
+    "ids_for_pages": lambda server, call, node, n: ids_for_pages(server, call, node),
+    "subscribed_apps": lambda server, call, node, n: (200, {"success": True}),
+    "message_templates": lambda server, call, node, n: (200, WHATSAPP_TEMPLATES),
+    "media": lambda server, call, node, n: (200, {"id": f"media-{n}"}),
+    "messages": _graph_send,
+}
+
+
 def graph(server: ProviderServer, call: dict, parts: list[str]) -> tuple[int, dict]:
     if _token(call) == BAD_TOKEN:
         return 400, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}
@@ -172,37 +235,10 @@ def graph(server: ProviderServer, call: dict, parts: list[str]) -> tuple[int, di
         return 200, {"access_token": "user-token-from-code", "token_type": "bearer", "expires_in": 5183944}
     n = next(server.counter)
     tail = parts[1:]  # after the version
-    if len(tail) == 2 and tail[1] == "ids_for_pages":
-        return ids_for_pages(server, call, tail[0])
+    if len(tail) == 2 and tail[1] in GRAPH_EDGES:
+        return GRAPH_EDGES[tail[1]](server, call, tail[0], n)
     if tail == ["me", "accounts"]:
-        return 200, {
-            "data": [
-                {
-                    "id": "1122334455",
-                    "name": "Café Aurora",
-                    "access_token": "page-token-1122334455",
-                    "category": "Café",
-                    "tasks": ["MESSAGING", "MODERATE"],
-                    "instagram_business_account": {"id": "17841400000000001", "username": "cafe.aurora"},
-                }
-            ],
-            "paging": {"cursors": {"before": "a", "after": "b"}},
-        }
-    if len(tail) == 2 and tail[1] == "subscribed_apps":
-        return 200, {"success": True}
-    if len(tail) == 2 and tail[1] == "media":
-        return 200, {"id": f"media-{n}"}
-    if len(tail) == 2 and tail[1] == "messages":
-        sent = call["json"] or {}
-        if sent.get("messaging_product") == "whatsapp":
-            to = sent.get("to", "")
-            return 200, {
-                "messaging_product": "whatsapp",
-                "contacts": [{"input": to, "wa_id": to}],
-                "messages": [{"id": f"wamid.HBgLMTU1NTAwMDAwMDAVAgARGBI{n:06d}"}],
-            }
-        recipient = (sent.get("recipient") or {}).get("id") or json.loads(call["form"].get("recipient", "{}")).get("id")
-        return 200, {"recipient_id": recipient, "message_id": f"m_fake{n:08d}"}
+        return 200, ME_ACCOUNTS
     if len(tail) == 1 and tail[0].startswith("media"):
         return 200, {
             "messaging_product": "whatsapp",

@@ -153,3 +153,7 @@ class ChannelAdapter(ABC):
     def disconnect(self) -> None:
         """Stop the provider pushing to us (Telegram deleteWebhook); best effort."""
         return None
+
+    def message_templates(self) -> list[dict]:
+        """Approved message templates (WhatsApp): [{"name", "language", "body"}]; none elsewhere."""
+        return []

@@ -152,3 +152,22 @@ class WhatsAppAdapter(MetaAdapter):
         content_type = info.get("mime_type") or content_type
         extension = mimetypes.guess_extension(content_type.split(";")[0]) or ""
         return FetchedMedia(content, content_type.split(";")[0], filename=f"{source}{extension}")
+
+    def message_templates(self) -> list[dict]:
+        """Approved templates of the account: GET {graph}/{v}/{waba_id}/message_templates.
+
+        https://developers.facebook.com/docs/graph-api/reference/whats-app-business-account/message_templates/
+        """
+        waba_id = (self.channel.settings or {}).get("waba_id")
+        if not waba_id:
+            raise PermanentError("the channel has no WhatsApp Business Account id (waba_id)")
+        answer = self.graph(bearer=True).call(
+            "GET", f"{waba_id}/message_templates", params={"fields": "name,language,status,components", "limit": 100}
+        )
+        found = []
+        for template in answer.get("data", []):
+            if template.get("status") != "APPROVED":
+                continue
+            body = next((c.get("text", "") for c in template.get("components", []) if c.get("type") == "BODY"), "")
+            found.append({"name": template["name"], "language": template.get("language", "en_US"), "body": body})
+        return found
