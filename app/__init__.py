@@ -63,6 +63,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.campaigns import bp as campaigns_bp
+    from app.campaigns import public_bp as campaign_public_bp
     from app.contacts import bp as contacts_bp
     from app.dashboard import bp as dashboard_bp
     from app.health import bp as health_bp
@@ -74,3 +76,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(workspaces_bp, url_prefix="/workspace")
     app.register_blueprint(contacts_bp)
+    app.register_blueprint(campaigns_bp)
+    app.register_blueprint(campaign_public_bp)

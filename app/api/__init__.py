@@ -26,4 +26,9 @@ def authenticate() -> None:
     g.membership = membership
 
 
-from app.api import openapi, workspace  # noqa: E402, F401  (routes register on bp)
+from app.api import (  # noqa: E402, F401  (routes register on bp)
+    campaigns,  # noqa: E402, F401
+    contacts,  # noqa: E402, F401
+    openapi,
+    workspace,
+)

@@ -12,6 +12,7 @@ from flask import Flask
 from redis import Redis
 
 from app.jobs import enqueue, run_inline
+from app.jobs.campaigns import start_due_campaigns, sweep_campaigns
 from app.jobs.maintenance import purge_expired_credentials
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ class Periodic:
 def periodic_job_definitions() -> list[Periodic]:
     return [
         Periodic(purge_expired_credentials, timedelta(hours=1)),
+        Periodic(start_due_campaigns, timedelta(minutes=1)),
+        Periodic(sweep_campaigns, timedelta(minutes=2)),
     ]
 
 

@@ -58,6 +58,7 @@ __all__ = [
     "utcnow",
 ]
 from app.models.campaign import (  # noqa: E402
+    RECIPIENT_RANK,
     Campaign,
     CampaignRecipient,
     CampaignStatus,
@@ -77,6 +78,7 @@ __all__ += [
     "ContactImport",
     "ImportStatus",
     "Link",
+    "RECIPIENT_RANK",
     "RecipientState",
     "Segment",
     "Suppression",
