@@ -38,8 +38,8 @@ def audience_ids(workspace_id: int, audience: dict) -> sa.Select | None:
         queries.append(filtered(workspace_id, ContactFilters.from_dict(segment.filters or {})))
     if not queries:
         return None
-    ids = [q.with_only_columns(Contact.id) for q in queries]
-    return sa.select(Contact.id).where(Contact.id.in_(sa.union(*ids).subquery().select()))
+    # One scan with OR-ed conditions: keyset chunks (id > last) stay cheap at any audience size.
+    return sa.select(Contact.id).where(Contact.workspace_id == workspace_id, sa.or_(*[q.whereclause for q in queries]))
 
 
 def live_count(workspace_id: int, audience: dict, kind: ChannelKind | None) -> dict[str, int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -136,10 +137,25 @@ class Batch:
         self.variables = [personalize.Renderer(v) for v in template.get("variables") or []]
         self.links = links.links_for(self.campaign.id, [self.campaign.body])
         self.key = f"conversa:claim:{self.token}"
+        self._answer: dict[str, str] = {}
 
-    def note(self, field_name: str, value: str) -> None:
-        if self.redis is not None:
-            self.redis.hset(self.key, field_name, value)
+    def note_attempt(self, recipient_id: int) -> None:
+        """Journal "about to send" together with the previous answer: one Redis round trip per message."""
+        if self.redis is None:
+            return
+        fields = {f"a:{recipient_id}": "1", **self._answer}
+        self.redis.hset(self.key, mapping=fields)
+        self._answer = {}
+
+    def note_answer(self, recipient_id: int, outcome: Outcome) -> None:
+        self._answer = {
+            f"r:{recipient_id}": json.dumps([outcome.state.value, outcome.provider_message_id, outcome.error])
+        }
+
+    def flush_answers(self) -> None:
+        if self.redis is not None and self._answer:
+            self.redis.hset(self.key, mapping=self._answer)
+        self._answer = {}
 
 
 def send_batch(campaign_id: int) -> float | None:
@@ -154,7 +170,10 @@ def send_batch(campaign_id: int) -> float | None:
     if not ids:
         finish_if_done(campaign)
         db.session.commit()
-        return None
+        if campaign.audience_ready:
+            return None
+        time.sleep(0.5)  # the audience is still arriving: look again soon, without the scheduler's delay
+        return 0.0
     batch = Batch(campaign, channel, token, redis, limiter())
     recipients = db.session.scalars(
         sa.select(CampaignRecipient).where(CampaignRecipient.id.in_(ids)).order_by(CampaignRecipient.id)
@@ -165,6 +184,7 @@ def send_batch(campaign_id: int) -> float | None:
     }
     for recipient in recipients:
         _send_one(batch, recipient, contacts[recipient.contact_id])
+    batch.flush_answers()
     apply_outcomes(batch.results)
     if redis is not None:
         redis.delete(batch.key)
@@ -184,7 +204,7 @@ def _send_one(batch: Batch, recipient: CampaignRecipient, contact: Contact) -> N
         batch.results[recipient.id] = Outcome(RecipientState.FAILED, error=f"template: {error}")
         return
     batch.limiter.acquire(batch.channel.id, batch.channel.rate_per_second)
-    batch.note(f"a:{recipient.id}", "1")
+    batch.note_attempt(recipient.id)
     try:
         result = batch.adapter.send(message)
     except PermanentError as error:
@@ -198,7 +218,7 @@ def _send_one(batch: Batch, recipient: CampaignRecipient, contact: Contact) -> N
     else:
         outcome = Outcome(RecipientState.SENT, provider_message_id=result.provider_message_id)
     batch.results[recipient.id] = outcome
-    batch.note(f"r:{recipient.id}", json.dumps([outcome.state.value, outcome.provider_message_id, outcome.error]))
+    batch.note_answer(recipient.id, outcome)
 
 
 def build_message(batch: Batch, recipient: CampaignRecipient, contact: Contact) -> OutboundMessage:
@@ -318,7 +338,7 @@ def limiter() -> Limiter:
 
 def parallel_chains(channel: Channel) -> int:
     """How many batch jobs work one campaign at once: enough to keep up with the channel's rate."""
-    configured = current_app.config.get("CAMPAIGN_PARALLEL_BATCHES", 4)
+    configured = current_app.config.get("CAMPAIGN_PARALLEL_BATCHES", 8)
     if channel.rate_per_second <= 0:
         return configured
     return max(1, min(configured, int(channel.rate_per_second // 25) + 1))

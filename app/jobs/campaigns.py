@@ -21,11 +21,13 @@ def materialize_audience(campaign_id: int) -> None:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or campaign.status not in (CampaignStatus.RUNNING, CampaignStatus.PAUSED):
         return
+    if not is_inline():  # sending starts with the first chunk; chains wait while the audience arrives
+        start_chains(campaign)
     fanout.materialize(campaign_id)
     campaign = db.session.get(Campaign, campaign_id)
     fanout.finish_if_done(campaign)
     db.session.commit()
-    if campaign.status == CampaignStatus.RUNNING:
+    if is_inline() and campaign.status == CampaignStatus.RUNNING:
         start_chains(campaign)
 
 

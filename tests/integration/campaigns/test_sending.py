@@ -84,16 +84,17 @@ def test_sms_campaign_reaches_only_consenting_contacts_personalised(client, work
 
 def test_status_webhooks_move_recipients_forward_only(client, workspace, owner, providers, run_jobs):
     channel = campaign_channel(workspace, ChannelKind.SMS)
+    channel_id = channel.id
     contact(workspace, "Ana", phone="+525512345678", consent={"sms": "granted"})
     headers = _api(client, workspace, owner)
     campaign_id, _ = _run(
         client, headers, {"name": "P", "channel_id": channel.id, "audience": {"tags": ["news"]}, "body": "Hi"}, run_jobs
     )
     sid = db.session.scalar(sa.select(CampaignRecipient.provider_message_id))
-    assert apply_recipient_status(channel.id, sid, "read", None)
-    assert apply_recipient_status(channel.id, sid, "delivered", None)  # late: matched, but no step back
+    assert apply_recipient_status(channel_id, sid, "read", None)
+    assert apply_recipient_status(channel_id, sid, "delivered", None)  # late: matched, but no step back
     db.session.commit()
-    assert apply_recipient_status(channel.id, "SMunknown", "delivered", None) is False
+    assert apply_recipient_status(channel_id, "SMunknown", "delivered", None) is False
     counts = client.get(f"/api/v1/campaigns/{campaign_id}", headers=headers).get_json()["counts"]
     assert (counts["read"], counts["delivered"], counts["sent"]) == (1, 0, 0)
 
@@ -252,19 +253,20 @@ def test_dsn_bounce_fails_the_recipient_and_later_campaigns_skip_the_address(
     client, workspace, owner, smtp_server, run_jobs
 ):
     channel = campaign_channel(workspace, ChannelKind.EMAIL, smtp_port=smtp_server.port)
+    channel_id = channel.id
     contact(workspace, "Ana", email="ana@example.com", consent={"email": "granted"})
     headers = _api(client, workspace, owner)
     payload = {"name": "M", "channel_id": channel.id, "audience": {"tags": ["news"]}, "body": "x", "subject": "s"}
     _run(client, headers, payload, run_jobs)
     message_id = db.session.scalar(sa.select(CampaignRecipient.provider_message_id))
-    assert handle_bounce(channel.id, DSN.format(message_id=message_id).encode())
+    assert handle_bounce(channel_id, DSN.format(message_id=message_id).encode())
     db.session.commit()
     recipient = db.session.scalar(sa.select(CampaignRecipient))
     assert recipient.state == RecipientState.FAILED and "5.1.1" in recipient.error
     assert db.session.scalar(sa.select(Suppression.address)) == "ana@example.com"
     _, second = _run(client, headers, payload, run_jobs)
     assert second["counts"]["skipped"] == 1 and len(smtp_server.messages) == 1
-    assert handle_bounce(channel.id, b"Subject: hello\n\nnot a report") is False
+    assert handle_bounce(channel_id, b"Subject: hello\n\nnot a report") is False
 
 
 def test_a_worker_killed_mid_batch_never_causes_a_resend(app, client, workspace, owner, providers, run_jobs, redis):
@@ -289,11 +291,12 @@ def test_a_worker_killed_mid_batch_never_causes_a_resend(app, client, workspace,
     db.session.execute(sa.update(CampaignRecipient).values(claimed_at=utcnow() - timedelta(hours=1)))
     db.session.commit()
     assert fanout.sweep_stale() == {"requeued": 1, "recovered": 1, "unknown": 1}
-    enqueue(materialize_audience, campaign.id)
+    campaign_id = campaign.id
+    enqueue(materialize_audience, campaign_id)
     run_jobs()
     rows = {r.id: r for r in db.session.scalars(sa.select(CampaignRecipient))}
     assert rows[ids[0]].state == RecipientState.FAILED and "not resent" in rows[ids[0]].error
     assert rows[ids[1]].state == RecipientState.SENT and rows[ids[1]].provider_message_id == "SMdone"
     assert rows[ids[2]].state == RecipientState.SENT
     assert [c["form"]["To"] for c in providers.calls_to("/Messages.json")] == [rows[ids[2]].address]
-    assert db.session.get(Campaign, campaign.id).status == CampaignStatus.COMPLETED
+    assert db.session.get(Campaign, campaign_id).status == CampaignStatus.COMPLETED
