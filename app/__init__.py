@@ -64,6 +64,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.billing import bp as billing_bp
+    from app.campaigns import bp as campaigns_bp
+    from app.campaigns import public_bp as campaign_public_bp
     from app.channels import bp as channels_bp
     from app.contacts import bp as contacts_bp
     from app.dashboard import bp as dashboard_bp
@@ -86,3 +88,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(contacts_bp)
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(channels_bp, url_prefix="/channels")
+    app.register_blueprint(campaigns_bp)
+    app.register_blueprint(campaign_public_bp)

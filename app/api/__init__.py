@@ -27,7 +27,9 @@ def authenticate() -> None:
 
 
 from app.api import (  # noqa: E402, F401  (routes register on bp)
+    campaigns,
     contact_data,
+    contacts,
     conversations,
     openapi,
     workspace,

@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from app.contacts import bp, csv_import, records
 from app.contacts.forms import CONSENT_CHANNEL_CHOICES, ImportOptionsForm, UploadForm
 from app.extensions import db
+from app.jobs import contacts as contact_jobs
 from app.jobs import enqueue
-from app.jobs.contacts import run_contact_import
 from app.models import ContactImport, ImportStatus, Role
 from app.permissions import current_workspace, get_or_404, role_required
 from app.storage import get_storage
@@ -65,7 +65,7 @@ def import_mapping(import_id: int):
             error = str(refused)
         else:
             db.session.commit()
-            enqueue(run_contact_import, contact_import.id)
+            enqueue(contact_jobs.run_contact_import, contact_import.id)
             return redirect(url_for("contacts.import_mapping", import_id=contact_import.id))
     return render_template(
         "contacts/import_mapping.html",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-import sqlalchemy as sa
 from flask_babel import force_locale
 
 from app.contacts import csv_import, keywords
 from app.extensions import db
-from app.jobs import PROVIDER_RETRY, enqueue, job
-from app.models import ContactImport, ImportStatus, Message, MessageStatus, User, utcnow
+from app.jobs import enqueue, job
+from app.jobs.outbound import send_message
+from app.models import ContactImport, ImportStatus, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -42,36 +42,4 @@ def apply_inbound_keyword(message_id: int) -> None:
     reply = keywords.handle_inbound_keyword(message_id)
     db.session.commit()
     if reply is not None:
-        enqueue(send_keyword_reply, reply.id)
-
-
-@job("outbound", timeout=60, retry=PROVIDER_RETRY)
-def send_keyword_reply(message_id: int) -> None:
-    """Send the opt-out/opt-in confirmation; claimed first, so it goes out at most once."""
-    from app.channels.adapters.base import OutboundMessage, PermanentError
-    from app.channels.adapters.registry import get_adapter
-
-    claimed = db.session.execute(
-        sa.update(Message)
-        .where(Message.id == message_id, Message.status == MessageStatus.QUEUED)
-        .values(status=MessageStatus.SENDING, attempts=Message.attempts + 1)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return
-    message = db.session.get(Message, message_id)
-    identity = message.conversation.identity
-    try:
-        result = get_adapter(message.conversation.channel).send(
-            OutboundMessage(to=identity.external_id, text=message.text)
-        )
-    except PermanentError as error:
-        message.advance(MessageStatus.FAILED, str(error)[:500])
-    except Exception:
-        message.status = MessageStatus.QUEUED
-        db.session.commit()
-        raise
-    else:
-        message.provider_message_id = result.provider_message_id
-        message.advance(MessageStatus.SENT)
-    db.session.commit()
+        enqueue(send_message, reply.id)

@@ -12,6 +12,7 @@ from flask import Flask
 from redis import Redis
 
 from app.jobs import enqueue, run_inline
+from app.jobs.campaigns import start_due_campaigns, sweep_campaigns
 from app.jobs.inbox import reopen_due_snoozes
 from app.jobs.ingest import requeue_stale_events
 from app.jobs.maintenance import purge_expired_credentials
@@ -41,6 +42,8 @@ def periodic_job_definitions() -> list[Periodic]:
         Periodic(run_retention, timedelta(days=1)),
         Periodic(retry_open_deletions, timedelta(minutes=15)),
         Periodic(refresh_reports, timedelta(minutes=10)),
+        Periodic(start_due_campaigns, timedelta(minutes=1)),
+        Periodic(sweep_campaigns, timedelta(minutes=2)),
     ]
 
 

@@ -2,7 +2,16 @@
 
 from app.models.base import Base, TimestampMixin, WorkspaceScoped, utcnow
 from app.models.billing import BillingAccount, StripeEvent, StripeEventStatus, SubscriptionStatus
-from app.models.campaign import Campaign, CampaignRecipient, CampaignStatus, Link, RecipientState, Segment, Suppression
+from app.models.campaign import (
+    RECIPIENT_RANK,
+    Campaign,
+    CampaignRecipient,
+    CampaignStatus,
+    Link,
+    RecipientState,
+    Segment,
+    Suppression,
+)
 from app.models.channel import Channel, ChannelKind, ChannelStatus
 from app.models.contact import ConsentEvent, ConsentStatus, Contact, ContactIdentity, ContactTag, Tag
 from app.models.contact_setup import ConsentKeyword, ContactField, ContactImport, ImportStatus
@@ -17,6 +26,7 @@ from app.models.conversation import (
     MessageStatus,
 )
 from app.models.credential import ApiToken, Invitation, PasswordReset, hash_token, new_token
+from app.models.inbox import CannedResponse, ConversationLabel, InboxSettings, KeywordRule, Label
 from app.models.privacy import (
     META_RETENTION_DAYS,
     DataRequest,
@@ -47,6 +57,7 @@ __all__ = [
     "Campaign",
     "CampaignRecipient",
     "CampaignStatus",
+    "CannedResponse",
     "Channel",
     "ChannelKind",
     "ChannelStatus",
@@ -59,6 +70,7 @@ __all__ = [
     "ContactImport",
     "ContactTag",
     "Conversation",
+    "ConversationLabel",
     "ConversationStatus",
     "DailyRollup",
     "DataRequest",
@@ -68,9 +80,12 @@ __all__ = [
     "Direction",
     "FacebookConnection",
     "ImportStatus",
+    "InboxSettings",
     "Incident",
     "IncidentNotification",
     "Invitation",
+    "KeywordRule",
+    "Label",
     "LegalDocument",
     "Link",
     "LoginThrottle",
@@ -84,6 +99,7 @@ __all__ = [
     "PolicyAcceptance",
     "PrivacyRegime",
     "PrivacySettings",
+    "RECIPIENT_RANK",
     "RecipientState",
     "ReportConversation",
     "ReportParticipation",
@@ -106,6 +122,3 @@ __all__ = [
     "new_token",
     "utcnow",
 ]
-from app.models.inbox import CannedResponse, ConversationLabel, InboxSettings, KeywordRule, Label  # noqa: E402
-
-__all__ += ["CannedResponse", "ConversationLabel", "InboxSettings", "KeywordRule", "Label"]

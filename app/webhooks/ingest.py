@@ -1,7 +1,8 @@
 """Applying stored provider events: messages, echoes, edits and delivery statuses.
 
-Hooks for other features have one call site each: `after_inbound(message)` for every new
-inbound message, and `apply_status()` returning False when no Message matched.
+Other features plug in at one call site each: `after_inbound(message)` for every new inbound
+message (keywords, automation), `apply_status()` for campaign recipients, `apply_event()` for
+bounce reports.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from app.campaigns.statuses import apply_recipient_status, handle_bounce
 from app.channels.adapters.base import ChannelAdapter, InboundMessage, StatusUpdate
 from app.channels.adapters.registry import adapter_for_meta_object, get_adapter
 from app.extensions import db
@@ -55,8 +57,12 @@ def adapter_for_event(event: WebhookEvent, cache: Cache) -> tuple[ChannelAdapter
 
 def parse_event(event: WebhookEvent, cache: Cache) -> tuple[ChannelAdapter, Channel | None, list]:
     """The adapter, the channel the URL named (if any) and the normalised events; ValueError when
-    malformed."""
+    malformed. A delivery report (an e-mail bounce) is applied to its campaign recipient here and
+    leaves nothing for the inbox."""
     adapter, channel = adapter_for_event(event, cache)
+    report = adapter.delivery_report(event.payload or {}) if channel is not None else None
+    if report is not None and handle_bounce(channel.id, report):
+        return adapter, channel, []
     return adapter, channel, adapter.parse_inbound(event.payload or {})
 
 
@@ -166,13 +172,13 @@ def _touch(conversation: Conversation, message: Message, inbound: InboundMessage
 
 
 def apply_status(channel: Channel, update: StatusUpdate, cache: Cache) -> bool:
-    """Move our message's status forward only. False when no Message matched: the single place
-    where campaign recipients can be tried instead."""
+    """Move our message's status forward only; a provider id no Message has may be a campaign
+    recipient's. False when nothing matched."""
     status = MessageStatus(update.status)
     if update.provider_message_id:
         message = _existing(channel, update.provider_message_id, cache)
         if message is None:
-            return False
+            return apply_recipient_status(channel.id, update.provider_message_id, update.status, update.error)
         message.advance(status, update.error)
         return True
     return _apply_watermark(channel, update, status, cache)
@@ -235,13 +241,15 @@ def prefetch(parsed: list[tuple[Channel | None, ChannelAdapter, list]], cache: C
 
 def after_inbound(message: Message) -> None:
     """Runs after the batch holding a new inbound message commits: download its attachments,
-    then auto-replies (inbox automation)."""
+    then opt-out keywords (contacts) and auto-replies (inbox automation)."""
     from app.inbox.automation import after_inbound as run_automation
     from app.jobs import enqueue
     from app.jobs.attachments import download_attachment
+    from app.jobs.contacts import apply_inbound_keyword
 
     for attachment in message.attachments:
         if attachment.state == AttachmentState.PENDING:
             enqueue(download_attachment, attachment.id)
     if not message.is_echo:
+        enqueue(apply_inbound_keyword, message.id)
         enqueue(run_automation, message.id)

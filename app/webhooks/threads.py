@@ -51,7 +51,9 @@ def find_or_create_identity(
             )
         )
     if identity is None:
-        contact = Contact(workspace_id=channel.workspace_id, name=(name or external_id)[:200], **contact_fields)
+        contact = _known_contact(channel.workspace_id, contact_fields) or Contact(
+            workspace_id=channel.workspace_id, name=(name or external_id)[:200], **contact_fields
+        )
         identity = ContactIdentity(
             workspace_id=channel.workspace_id,
             channel_id=channel.id,
@@ -66,6 +68,17 @@ def find_or_create_identity(
         identity.display_name = name
     cache.identities[key] = identity
     return identity
+
+
+def _known_contact(workspace_id: int, fields: dict) -> Contact | None:
+    """A first message from a number or address the business already has (imported, or created
+    by the API) joins that contact, so its consent and campaigns follow the same person."""
+    matches = [getattr(Contact, key) == value for key, value in fields.items() if value]
+    if not matches:
+        return None
+    return db.session.scalar(
+        sa.select(Contact).where(Contact.workspace_id == workspace_id, sa.or_(*matches)).order_by(Contact.id).limit(1)
+    )
 
 
 def prefetch(pairs: set[tuple[int, str]], cache: Cache) -> None:

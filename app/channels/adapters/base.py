@@ -133,6 +133,10 @@ class ChannelAdapter(ABC):
 
     # Optional operations with safe defaults.
 
+    def delivery_report(self, payload: dict) -> bytes | None:
+        """A stored payload that is a delivery report (an e-mail DSN), as raw bytes; else None."""
+        return None
+
     def message_tag(self, last_inbound_at: datetime | None) -> str | None:
         """A provider tag a reply needs at this point of the conversation (Meta HUMAN_AGENT)."""
         return None

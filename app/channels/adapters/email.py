@@ -72,6 +72,15 @@ class EmailAdapter(ChannelAdapter):
         scheme, _, given = headers.get("Authorization", "").partition(" ")
         return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), expected.encode())
 
+    def delivery_report(self, payload: dict) -> bytes | None:
+        """Bounce reports (RFC 3464 multipart/report) go to campaigns, not to the inbox."""
+        try:
+            raw = base64.b64decode(payload["raw"], validate=True)
+        except (KeyError, TypeError, ValueError):
+            return None
+        headers = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        return raw if headers.get_content_type() == "multipart/report" else None
+
     def parse_inbound(self, payload: dict) -> list[InboundEvent]:
         try:
             raw = base64.b64decode(payload["raw"], validate=True)
