@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
+
 from app.channels.adapters.meta import GraphClient
+from app.extensions import db
+from app.models import FacebookConnection
 
 # https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
 SCOPES = (
@@ -58,3 +62,21 @@ def pages(config: Mapping, user_token: str) -> list[dict]:
         }
         for page in answer.get("data", [])
     ]
+
+
+def facebook_user_id(config: Mapping, user_token: str) -> str:
+    """The person's app-scoped id: what Meta's deauthorize and data-deletion callbacks name."""
+    return str(GraphClient(config, user_token).call("GET", "me", params={"fields": "id"})["id"])
+
+
+def remember_login(user_id: int, fb_user_id: str, user_token: str) -> FacebookConnection:
+    """Keep the member's Facebook connection (one per person and id), so a deauthorize or a
+    deletion request from Meta can find and remove it."""
+    connection = db.session.scalar(
+        sa.select(FacebookConnection).where(
+            FacebookConnection.user_id == user_id, FacebookConnection.facebook_user_id == fb_user_id
+        )
+    ) or FacebookConnection(user_id=user_id, facebook_user_id=fb_user_id)
+    connection.token = user_token
+    db.session.add(connection)
+    return connection

@@ -116,18 +116,22 @@ def meta_callback():
     callback = url_for("channels.meta_callback", _external=True)
     try:
         token = meta_oauth.exchange_code(current_app.config, request.args["code"], callback)
+        fb_user_id = meta_oauth.facebook_user_id(current_app.config, token)
     except (PermanentError, TransientError) as error:
         flash(_("Facebook refused the login: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("channels.index"))
-    session["meta_user_token"] = secrets.encrypt({"token": token})  # encrypted: the cookie is only signed
+    meta_oauth.remember_login(current_user.id, fb_user_id, token)
+    db.session.commit()
+    # Encrypted: the session cookie is only signed.
+    session["meta_user_token"] = secrets.encrypt({"token": token, "facebook_user_id": fb_user_id})
     return redirect(url_for("channels.meta_pick"))
 
 
-def _meta_pages() -> list[dict]:
+def _meta_login() -> dict:
     stored = session.get("meta_user_token")
     if not stored:
         abort(404)
-    return meta_oauth.pages(current_app.config, secrets.decrypt(stored)["token"])
+    return secrets.decrypt(stored)
 
 
 @bp.route("/meta/pick", methods=["GET", "POST"])
@@ -135,8 +139,9 @@ def _meta_pages() -> list[dict]:
 @role_required(Role.ADMIN)
 def meta_pick():
     kind = ChannelKind(session.get("meta_oauth_kind", ChannelKind.MESSENGER.value))
+    login = _meta_login()
     try:
-        pages = _meta_pages()
+        pages = meta_oauth.pages(current_app.config, login["token"])
     except (PermanentError, TransientError) as error:
         flash(_("Facebook refused the login: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("channels.index"))
@@ -149,6 +154,7 @@ def meta_pick():
             settings = {"ig_user_id": page["instagram"]["id"], "access_token": page["access_token"]}
         else:
             name, settings = page["name"], {"page_id": page["id"], "access_token": page["access_token"]}
+        settings["facebook_user_id"] = login.get("facebook_user_id", "")  # deauthorize finds it
         try:
             channel = connect_channel(permissions.current_workspace(), kind, name, settings, current_user.id)
         except ConnectError as refused:

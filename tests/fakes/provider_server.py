@@ -189,6 +189,8 @@ WHATSAPP_TEMPLATES = {
 }
 
 
+FACEBOOK_USER_ID = "10158000000000001"  # the app-scoped id of the person who logs in
+
 ME_ACCOUNTS = {
     "data": [
         {
@@ -248,6 +250,8 @@ def graph(server: ProviderServer, call: dict, parts: list[str]) -> tuple[int, di
             "file_size": len(PNG),
             "id": tail[0],
         }
+    if tail == ["me"]:
+        return 200, {"id": FACEBOOK_USER_ID, "name": "Ana Rojas"}
     if len(tail) == 1:
         fields = call["query"].get("fields", "")
         if "display_phone_number" in fields:

@@ -7,8 +7,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from app.models import AuditEvent, Channel, ChannelKind, ChannelStatus, Role, WebhookEvent, WebhookStatus
+from app.models import (
+    AuditEvent,
+    Channel,
+    ChannelKind,
+    ChannelStatus,
+    FacebookConnection,
+    Role,
+    WebhookEvent,
+    WebhookStatus,
+)
 from tests.factories import make_channel, make_member, make_workspace, member_of
+from tests.fakes.provider_server import FACEBOOK_USER_ID
 from tests.webhook_client import connect_sample_channel, post_sample
 
 
@@ -103,6 +113,10 @@ def test_facebook_login_lists_pages_and_connects_the_chosen_one(client, db, logi
     assert (channel.kind, channel.external_id, channel.name) == (ChannelKind.MESSENGER, "1122334455", "Café Aurora")
     assert channel.credentials["access_token"] == "page-token-1122334455"
     assert providers.calls_to("1122334455/subscribed_apps")
+    # Meta's deauthorize and data-deletion callbacks will name this person by their app-scoped id.
+    connection = db.session.scalar(sa.select(FacebookConnection))
+    assert connection.facebook_user_id == FACEBOOK_USER_ID and connection.token == "user-token-from-code"
+    assert channel.settings["facebook_user_id"] == FACEBOOK_USER_ID
 
 
 def test_facebook_callback_with_a_wrong_state_is_refused(client, db, login_as, providers, workspace):
