@@ -7,6 +7,7 @@ from flask import Response, flash, redirect, render_template, request, stream_wi
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.forms import ConfirmForm
 from app.campaigns import bp, charts, lifecycle, personalize, reports
@@ -23,9 +24,9 @@ from app.permissions import current_workspace, get_or_404, role_required
 def _form(campaign: Campaign | None = None) -> CampaignForm:
     workspace = current_workspace()
     form = CampaignForm(obj=campaign) if campaign and request.method == "GET" else CampaignForm()
-    form.channel_id.choices = [(c.id, f"{c.name} ({c.kind})") for c in lifecycle.channels_for(workspace.id)]
-    form.tags.choices = [(t.name, t.name) for t in workspace_tags(workspace.id)]
-    form.segment_ids.choices = [(s.id, s.name) for s in lifecycle.segments_for(workspace.id)]
+    form.channel_id.choices = [SelectChoice(c.id, f"{c.name} ({c.kind})") for c in lifecycle.channels_for(workspace.id)]
+    form.tags.choices = [SelectChoice(t.name, t.name) for t in workspace_tags(workspace.id)]
+    form.segment_ids.choices = [SelectChoice(s.id, s.name) for s in lifecycle.segments_for(workspace.id)]
     if campaign and request.method == "GET":
         form.tags.data = (campaign.audience or {}).get("tags", [])
         form.segment_ids.data = (campaign.audience or {}).get("segment_ids", [])

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 CONSENT_CHANNEL_CHOICES = [("sms", "SMS"), ("email", _l("E-mail")), ("whatsapp", "WhatsApp")]
@@ -25,8 +26,10 @@ class TagForm(FlaskForm):
 
 
 class ConsentForm(FlaskForm):
-    channel = SelectField(_l("Channel"), choices=CONSENT_CHANNEL_CHOICES)
-    status = SelectField(_l("Consent"), choices=[("granted", _l("Granted")), ("withdrawn", _l("Withdrawn"))])
+    channel = SelectField(_l("Channel"), choices=[SelectChoice(v, label) for v, label in CONSENT_CHANNEL_CHOICES])
+    status = SelectField(
+        _l("Consent"), choices=[SelectChoice("granted", _l("Granted")), SelectChoice("withdrawn", _l("Withdrawn"))]
+    )
     evidence = StringField(_l("Evidence"), validators=[DataRequired(), Length(max=400)])
     submit = SubmitField(_l("Record"))
 

@@ -15,6 +15,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.models import ConversationStatus
@@ -55,7 +56,7 @@ class AssignForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField(
         _l("Status"),
-        choices=[(s.value, label) for s, label in STATUS_LABELS.items() if s != ConversationStatus.SNOOZED],
+        choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items() if s != ConversationStatus.SNOOZED],
     )
     submit = SubmitField(_l("Change status"))
 
