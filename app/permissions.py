@@ -6,6 +6,7 @@ from functools import wraps
 from typing import TypeVar
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import Flask, abort, g, session
 from flask_login import LoginManager, current_user
 
@@ -39,7 +40,7 @@ def _load_membership() -> None:
     if not current_user.is_authenticated:
         return
     wanted = session.get("workspace_id")
-    memberships = active_memberships(current_user)
+    g.memberships = memberships = active_memberships(current_user)  # the nav's switcher reuses them
     chosen = next((m for m in memberships if m.workspace_id == wanted), None)
     chosen = chosen or (memberships[0] if memberships else None)
     use_membership(chosen)
@@ -57,6 +58,7 @@ def active_memberships(user: User) -> list[Membership]:
         db.session.scalars(
             sa.select(Membership)
             .join(Workspace)
+            .options(so.contains_eager(Membership.workspace))
             .where(Membership.user_id == user.id, Workspace.closed_at.is_(None))
             .order_by(Workspace.name)
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app, g, has_request_context
 from flask_login import current_user
 
 from app import permissions
@@ -26,7 +26,10 @@ def _context() -> dict:
 def _other_memberships(membership) -> list:
     if not has_request_context() or not current_user.is_authenticated:  # e-mails rendered in jobs
         return []
-    return [m for m in permissions.active_memberships(current_user) if m is not membership]
+    memberships = g.get("memberships")
+    if memberships is None:
+        memberships = permissions.active_memberships(current_user)
+    return [m for m in memberships if m is not membership]
 
 
 def init_app(app: Flask) -> None:
