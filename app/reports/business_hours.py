@@ -10,6 +10,11 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import InboxSettings
+
 Hours = Mapping[int, Sequence[tuple[time, time]]]
 
 
@@ -66,11 +71,9 @@ def parse_hours(definition: Mapping) -> dict[int, list[tuple[time, time]]]:
 
 
 def workspace_hours(workspace) -> Hours | None:
-    """The workspace's business hours, or None when it sets none (then durations are wall-clock).
-
-    Merge hook, once the inbox branch is in: read its setting here, e.g.
-    `db.session.scalar(sa.select(InboxSettings.business_hours).where(InboxSettings.workspace_id == workspace.id))`
-    (parse_hours already reads its {"mon": ["09:00", "17:00"]} format).
-    """
-    definition = getattr(workspace, "business_hours", None)
+    """The workspace's business hours (the inbox settings), or None when it sets none: then
+    durations are wall-clock."""
+    definition = db.session.scalar(
+        sa.select(InboxSettings.business_hours).where(InboxSettings.workspace_id == workspace.id)
+    )
     return parse_hours(definition) if definition else None

@@ -4,6 +4,9 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
+from app.inbox.settings import settings_of
+from app.jobs import enqueue
+from app.jobs.reports import refresh_workspace_reports
 from app.models import DailyRollup, Direction, ReportConversation, Role
 from app.reports import queries
 from app.reports.period import ReportRange
@@ -106,3 +109,14 @@ def test_an_empty_range_has_zeros_and_no_samples(db):
     assert queries.volume_by_day(workspace.id, WEEK)[0] == (date(2026, 3, 9), 0, 0, 0)
     assert queries.first_response_times(workspace.id, WEEK, business=False).overall == (None, None)
     assert queries.agent_activity(workspace.id, WEEK) == {}
+
+
+def test_the_report_job_uses_the_business_hours_set_in_the_inbox(db, run_jobs):
+    workspace, channel, ana, _ = _setup()
+    settings = settings_of(workspace)
+    settings.business_hours = {day: ["09:00", "17:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+    db.session.commit()
+    exchange(channel, local("2026-03-13 16:30"), int(timedelta(days=2, hours=16, minutes=45).total_seconds()), ana)
+    enqueue(refresh_workspace_reports, workspace.id, True)
+    run_jobs()
+    assert db.session.scalar(sa.select(ReportConversation.first_response_business_seconds)) == 2700
