@@ -19,6 +19,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -282,9 +283,9 @@ def run_load(phase: str, channels: dict) -> dict:
 
 
 def start(args: list[str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        args, env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
+    # Logs go to a file: an unread pipe fills up and blocks the worker mid-run.
+    log = open(Path(tempfile.gettempdir()) / "conversa-bench-ingest.log", "ab")  # noqa: SIM115
+    return subprocess.Popen(args, env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
 
 
 def stop(process: subprocess.Popen) -> None:

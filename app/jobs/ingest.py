@@ -156,8 +156,7 @@ def process_batch(ids: list[int]) -> int:
         session.commit()
     finally:
         session.expire_on_commit = True
-    for message in new_messages:
-        ingest.after_inbound(message)
+    ingest.after_inbound(new_messages)
     session.expire_all()  # the next batch must see what agents changed meanwhile
     return len(events)
 

@@ -1,7 +1,7 @@
 """Applying stored provider events: messages, echoes, edits and delivery statuses.
 
-Other features plug in at one call site each: `after_inbound(message)` for every new inbound
-message (keywords, automation), `apply_status()` for campaign recipients, `apply_event()` for
+Other features plug in at one call site each: `after_inbound(messages)` for each batch of new
+inbound messages (keywords, automation), `apply_status()` for campaign recipients, `apply_event()` for
 bounce reports.
 """
 
@@ -239,17 +239,17 @@ def prefetch(parsed: list[tuple[Channel | None, ChannelAdapter, list]], cache: C
     threads.prefetch(identity_keys, cache)
 
 
-def after_inbound(message: Message) -> None:
-    """Runs after the batch holding a new inbound message commits: download its attachments,
-    then opt-out keywords (contacts) and auto-replies (inbox automation)."""
-    from app.inbox.automation import after_inbound as run_automation
+def after_inbound(messages: list[Message]) -> None:
+    """Runs after a batch holding new inbound messages commits: one download job per pending
+    attachment, and one job for the whole batch's keywords and auto-replies (never one job per
+    message, so a burst of webhooks stays a handful of jobs)."""
     from app.jobs import enqueue
     from app.jobs.attachments import download_attachment
-    from app.jobs.contacts import apply_inbound_keyword
+    from app.jobs.reactions import react_to_inbound
 
-    for attachment in message.attachments:
-        if attachment.state == AttachmentState.PENDING:
-            enqueue(download_attachment, attachment.id)
-    if not message.is_echo:
-        enqueue(apply_inbound_keyword, message.id)
-        enqueue(run_automation, message.id)
+    for message in messages:
+        for attachment in message.attachments:
+            if attachment.state == AttachmentState.PENDING:
+                enqueue(download_attachment, attachment.id)
+    if ids := [message.id for message in messages if not message.is_echo]:
+        enqueue(react_to_inbound, ids)
