@@ -28,8 +28,13 @@ install-test: install $(VENV)/.tests chromium
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# With Redis reachable, jobs go to RQ, so a worker starts beside the web server (Ctrl-C stops
+# both); without it, jobs run in the web process and the app says so.
 run: install
 	$(FLASK) db upgrade
+	@if $(PY) -c "import sys; from app import create_app; sys.exit(create_app().config['JOBS_RESOLVED'] != 'rq')" 2>/dev/null; then \
+		echo "Redis answers: starting a worker beside the web server."; $(FLASK) worker & \
+	fi; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 worker: install
