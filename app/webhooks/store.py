@@ -5,12 +5,18 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
-from app.models import WebhookEvent, WebhookStatus, utcnow
+from app.models import WebhookStatus, utcnow
 
-INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Plain SQL that PostgreSQL and SQLite (3.35+) both run. SQLAlchemy 2.0 cannot cache its
+# dialect `on_conflict_do_nothing()` construct and recompiled it on every webhook; a text
+# statement compiles once. RETURNING tells a new event from one we already hold.
+INSERT_EVENT = sa.text(
+    "INSERT INTO webhook_event (source, channel_id, dedupe_key, payload, status, attempts, received_at) "
+    "VALUES (:source, :channel_id, :dedupe_key, :payload, :status, 0, :received_at) "
+    "ON CONFLICT (source, dedupe_key) DO NOTHING RETURNING id"
+).bindparams(sa.bindparam("payload", type_=sa.JSON), sa.bindparam("received_at", type_=sa.DateTime))
 
 
 def body_key(body: bytes) -> str:
@@ -31,25 +37,7 @@ def store_event(source: str, payload: dict, dedupe_key: str, channel_id: int | N
         "channel_id": channel_id,
         "dedupe_key": dedupe_key[:128],
         "payload": payload,
-        "status": WebhookStatus.PENDING,
-        "attempts": 0,
+        "status": WebhookStatus.PENDING.value,
         "received_at": utcnow(),
     }
-    insert = INSERTS.get(db.session.get_bind().dialect.name)
-    if insert is not None:
-        table = WebhookEvent.__table__
-        statement = (
-            insert(table)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["source", "dedupe_key"])
-            .returning(table.c.id)
-        )
-        # Core, not an ORM bulk insert: one round trip, and RETURNING tells new from known.
-        return db.session.connection().execute(statement).scalar() is not None
-    exists = db.session.scalar(
-        sa.select(WebhookEvent.id).where(WebhookEvent.source == source, WebhookEvent.dedupe_key == values["dedupe_key"])
-    )
-    if exists:
-        return False
-    db.session.add(WebhookEvent(**values))
-    return True
+    return db.session.execute(INSERT_EVENT, values).scalar() is not None
